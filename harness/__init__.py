@@ -1,0 +1,1 @@
+"""kxfuzz: a fuzzing and differential-testing harness for WASI-crypto key exchange."""

@@ -1,0 +1,97 @@
+"""Guest memory, reached only through one bounds-checked accessor.
+
+``GuestMemory`` treats every pointer and length as an unsigned 32-bit guest value and checks the
+whole region (``ptr + len`` computed without wrapping) before touching a byte; a region that
+leaves memory raises ``CryptoError(GUEST_ERROR)`` and nothing is read or written.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from typing import Protocol
+
+import wasmtime
+
+from harness.abi import Errno
+from harness.errors import CryptoError
+
+U32 = 0xFFFF_FFFF
+
+
+class RawMemory(Protocol):
+    """Unchecked linear memory: what a runtime (or a test) provides."""
+
+    def size(self) -> int: ...
+    def read(self, ptr: int, length: int) -> bytes: ...
+    def write(self, ptr: int, data: bytes) -> None: ...
+
+
+class BytearrayMemory:
+    """Linear memory backed by a bytearray: for tests and for replay without a runtime."""
+
+    def __init__(self, size: int) -> None:
+        self.data = bytearray(size)
+
+    def size(self) -> int:
+        return len(self.data)
+
+    def read(self, ptr: int, length: int) -> bytes:
+        return bytes(self.data[ptr : ptr + length])
+
+    def write(self, ptr: int, data: bytes) -> None:
+        self.data[ptr : ptr + len(data)] = data
+
+
+class WasmtimeMemory:
+    """A wasmtime ``Memory``; the base address is re-read on every access since memory can grow."""
+
+    def __init__(self, store: wasmtime.Store, memory: wasmtime.Memory) -> None:
+        self._store = store
+        self._memory = memory
+
+    def size(self) -> int:
+        return self._memory.data_len(self._store)
+
+    def _base(self) -> int:
+        return ctypes.addressof(self._memory.data_ptr(self._store).contents)
+
+    def read(self, ptr: int, length: int) -> bytes:
+        return ctypes.string_at(self._base() + ptr, length)
+
+    def write(self, ptr: int, data: bytes) -> None:
+        ctypes.memmove(self._base() + ptr, data, len(data))
+
+    def fill(self, value: int) -> None:
+        ctypes.memset(self._base(), value, self.size())
+
+
+class GuestMemory:
+    """The bounds-checked accessor every host function goes through."""
+
+    def __init__(self, raw: RawMemory) -> None:
+        self.raw = raw
+
+    def check(self, ptr: int, length: int) -> tuple[int, int]:
+        """Normalise (ptr, len) to unsigned 32-bit and require the region to lie in memory."""
+        ptr &= U32
+        length &= U32
+        if ptr + length > self.raw.size():
+            raise CryptoError(Errno.GUEST_ERROR, f"region {ptr:#x}+{length:#x} out of bounds")
+        return ptr, length
+
+    def read(self, ptr: int, length: int) -> bytes:
+        ptr, length = self.check(ptr, length)
+        return self.raw.read(ptr, length)
+
+    def write(self, ptr: int, data: bytes) -> None:
+        ptr, _ = self.check(ptr, len(data))
+        self.raw.write(ptr, data)
+
+    def read_u32(self, ptr: int) -> int:
+        return int.from_bytes(self.read(ptr, 4), "little")
+
+    def read_string(self, ptr: int, length: int) -> str:
+        try:
+            return self.read(ptr, length).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise CryptoError(Errno.GUEST_ERROR, "invalid UTF-8") from exc

@@ -1,0 +1,129 @@
+"""Programs: plain data for a whole sequence of calls, and their encoding for the guest.
+
+A program is the bytes to place in guest memory first, then calls.  Each argument of a call is
+any integer (forged handles, wild pointers and lengths included; it is truncated to the
+parameter's core width by the guest) or an :class:`OutRef` to an out-value of an earlier call.
+Arguments are the *core* arguments of :attr:`harness.abi.Function.core_params`, out-pointers
+included: the program decides where the host writes.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass, field
+
+from harness import layout
+from harness.abi import FUNCTION_IDS, FUNCTIONS
+
+U64 = 0xFFFF_FFFF_FFFF_FFFF
+
+
+class ProgramError(ValueError):
+    """A program that cannot be encoded: a user's mistake, reported in one line."""
+
+
+@dataclass(frozen=True)
+class OutRef:
+    """Out-value ``index`` of call number ``call`` (as the guest read it after that call)."""
+
+    call: int
+    index: int = 0
+
+
+Arg = int | OutRef
+
+
+@dataclass(frozen=True)
+class Call:
+    function: str
+    args: tuple[Arg, ...]
+
+
+@dataclass(frozen=True)
+class Segment:
+    address: int
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Program:
+    segments: tuple[Segment, ...] = ()
+    calls: tuple[Call, ...] = ()
+
+
+def encode_calls(program: Program) -> bytes:
+    """The call records for the guest's ``program`` memory."""
+    if len(program.calls) > layout.MAX_CALLS:
+        raise ProgramError(f"{len(program.calls)} calls; at most {layout.MAX_CALLS}")
+    records = bytearray()
+    for index, call in enumerate(program.calls):
+        fn = FUNCTIONS.get(call.function)
+        if fn is None:
+            raise ProgramError(f"call {index}: unknown function {call.function!r}")
+        if len(call.args) != fn.arity:
+            raise ProgramError(
+                f"call {index}: {fn.name} takes {fn.arity} core arguments, got {len(call.args)}"
+            )
+        record = bytearray(layout.CALL_SIZE)
+        struct.pack_into("<I", record, 0, FUNCTION_IDS[fn.name])
+        for k, arg in enumerate(call.args):
+            offset = layout.CALL_HEADER + k * layout.SLOT_SIZE
+            if isinstance(arg, OutRef):
+                if not 0 <= arg.call < index:
+                    raise ProgramError(f"call {index}: reference to call {arg.call} is not earlier")
+                earlier = FUNCTIONS[program.calls[arg.call].function]
+                if not 0 <= arg.index < len(earlier.results):
+                    raise ProgramError(
+                        f"call {index}: {earlier.name} has no out-value {arg.index}"
+                    )
+                address = layout.out_value_address(arg.call, arg.index)
+                struct.pack_into("<IIQ", record, offset, layout.TAG_REFERENCE, 0, address)
+            else:
+                struct.pack_into("<IIQ", record, offset, layout.TAG_IMMEDIATE, 0, arg & U64)
+        records += record
+    return bytes(records)
+
+
+def check_segments(program: Program, memory_size: int) -> None:
+    for segment in program.segments:
+        if segment.address < 0 or segment.address + len(segment.data) > memory_size:
+            raise ProgramError(
+                f"segment at {segment.address:#x} of {len(segment.data)} bytes does not fit"
+                f" in {memory_size} bytes of guest memory"
+            )
+
+
+@dataclass
+class ProgramBuilder:
+    """Writes programs by hand: lays data out from ``base`` and names calls' out-values."""
+
+    base: int = 0x100
+    scratch_size: int = 8
+    _segments: list[Segment] = field(default_factory=list)
+    _calls: list[Call] = field(default_factory=list)
+    _cursor: int = -1
+
+    def data(self, payload: bytes, align: int = 8) -> int:
+        """Place ``payload`` in guest memory and return its address."""
+        if self._cursor < 0:
+            self._cursor = self.base
+        address = -(-self._cursor // align) * align
+        self._segments.append(Segment(address, bytes(payload)))
+        self._cursor = address + len(payload)
+        return address
+
+    def string(self, text: str) -> tuple[int, int]:
+        encoded = text.encode()
+        return self.data(encoded, 1), len(encoded)
+
+    def scratch(self, size: int | None = None) -> int:
+        """A zeroed region for out-values or pulled output."""
+        return self.data(bytes(size if size is not None else self.scratch_size))
+
+    def call(self, function: str, *args: Arg) -> int:
+        """Append a call and return its index (use ``OutRef(index, k)`` for its out-values)."""
+        self._calls.append(Call(function, tuple(args)))
+        return len(self._calls) - 1
+
+    def build(self) -> Program:
+        return Program(tuple(self._segments), tuple(self._calls))

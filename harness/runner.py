@@ -1,0 +1,91 @@
+"""Runs programs inside the program-running guest, one Python->wasm call per program."""
+
+from __future__ import annotations
+
+import functools
+import struct
+from dataclasses import dataclass
+
+import wasmtime
+
+from harness import layout
+from harness.abi import FUNCTIONS, MAX_RESULTS, Revision
+from harness.entropy import SeededEntropy
+from harness.guest_wat import guest_wat
+from harness.handles import DEFAULT_HANDLE_LIMIT
+from harness.host import Host
+from harness.memory import WasmtimeMemory
+from harness.program import Program, check_segments, encode_calls
+from harness.runtime import define_host, engine
+from impls.base import Backend
+
+
+@dataclass(frozen=True)
+class CallResult:
+    errno: int
+    outs: tuple[int | None, ...]  # None: the out-pointer was outside guest memory
+
+
+@dataclass(frozen=True)
+class Trace:
+    backend: str
+    results: tuple[CallResult, ...]
+    memory: bytes  # the host-visible memory after the run
+
+
+@functools.cache
+def guest_module() -> wasmtime.Module:
+    return wasmtime.Module(engine(), guest_wat())
+
+
+class ProgramRunner:
+    """One guest instance serving one backend; every run starts from a clean state."""
+
+    def __init__(
+        self,
+        backend: Backend,
+        *,
+        revision: Revision = Revision.JAN2022,
+        seed: bytes = b"",
+        handle_limit: int = DEFAULT_HANDLE_LIMIT,
+    ) -> None:
+        self.seed = seed
+        self.host = Host(backend, revision=revision, handle_limit=handle_limit)
+        self.store = wasmtime.Store(engine())
+        linker = wasmtime.Linker(engine())
+        define_host(linker, self.host)
+        instance = linker.instantiate(self.store, guest_module())
+        exports = instance.exports(self.store)
+        data, program, run = exports["memory"], exports["program"], exports["run"]
+        assert isinstance(data, wasmtime.Memory) and isinstance(program, wasmtime.Memory)
+        assert isinstance(run, wasmtime.Func)
+        self.data = WasmtimeMemory(self.store, data)
+        self.program = WasmtimeMemory(self.store, program)
+        self._run = run
+        self.host.bind(self.data)
+
+    @property
+    def backend(self) -> Backend:
+        return self.host.backend
+
+    def run(self, program: Program) -> Trace:
+        records = encode_calls(program)
+        check_segments(program, self.data.size())
+        self.host.reset(SeededEntropy(self.seed))
+        self.data.fill(0)
+        for segment in program.segments:
+            self.data.write(segment.address, segment.data)
+        self.program.write(layout.CALLS_BASE, records)
+        count = len(program.calls)
+        executed = self._run(self.store, count)
+        assert executed == count
+        raw = self.program.read(layout.RESULTS_BASE, count * layout.RESULT_SIZE)
+        results = []
+        for index, call in enumerate(program.calls):
+            errno, mask, *values = struct.unpack_from(
+                f"<iI{MAX_RESULTS}Q", raw, index * layout.RESULT_SIZE
+            )
+            n_outs = len(FUNCTIONS[call.function].results)
+            outs = tuple(values[j] if mask >> j & 1 else None for j in range(n_outs))
+            results.append(CallResult(errno, outs))
+        return Trace(self.backend.name, tuple(results), self.data.read(0, self.data.size()))

@@ -1,0 +1,133 @@
+"""The one narrow, algorithm-level interface every backend implements.
+
+A backend is a name plus a table of :class:`KxAlgorithm` objects.  Every operation of the base
+class answers as an algorithm that lacks it (``unsupported_encoding``, ``invalid_operation``),
+so a library module overrides only what it has.  Errors are ``CryptoError(errno)``; any other
+exception is a bug and must propagate.  Key material is opaque to the host: each backend keeps
+its own library's objects.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from harness.abi import Errno, KeyEncoding, KeypairEncoding
+from harness.errors import CryptoError
+
+Material = Any  # a backend's own key object
+
+
+class Mechanism(enum.Enum):
+    DH = "dh"
+    KEM = "kem"
+
+
+def invalid_key(detail: str) -> CryptoError:
+    return CryptoError(Errno.INVALID_KEY, detail)
+
+
+def unsupported_encoding(encoding: KeyEncoding | KeypairEncoding) -> CryptoError:
+    return CryptoError(Errno.UNSUPPORTED_ENCODING, encoding.value)
+
+
+def require_length(data: bytes, length: int, what: str) -> None:
+    """Libraries must never see a wrongly sized buffer (libsodium reads past short ones)."""
+    if len(data) != length:
+        raise invalid_key(f"{what}: {len(data)} bytes, expected {length}")
+
+
+class KxAlgorithm:
+    """One key-exchange algorithm as one library implements it."""
+
+    name: ClassVar[str]  # canonical spelling, e.g. "X25519"
+    mechanism: ClassVar[Mechanism]
+    seed_length: ClassVar[int]  # entropy bytes consumed by key generation
+    coins_length: ClassVar[int] = 0  # entropy bytes consumed by encapsulation
+    raw_public_length: ClassVar[int | None] = None
+    raw_secret_length: ClassVar[int | None] = None
+
+    # --- generation and derivation ---------------------------------------------------------
+
+    def generate(self, seed: bytes) -> tuple[Material, Material]:
+        """A key pair (pk, sk) derived deterministically from ``seed_length`` bytes."""
+        raise CryptoError(Errno.UNSUPPORTED_FEATURE, "generate")
+
+    def public_from_secret(self, sk: Material) -> Material:
+        raise CryptoError(Errno.NOT_IMPLEMENTED, "public_from_secret")
+
+    def verify_public(self, pk: Material) -> None:
+        """Success when the key is safe to use; ``invalid_key`` otherwise."""
+        raise CryptoError(Errno.NOT_IMPLEMENTED, "verify_public")
+
+    # --- encodings --------------------------------------------------------------------------
+
+    def import_public(self, data: bytes, encoding: KeyEncoding) -> Material:
+        raise unsupported_encoding(encoding)
+
+    def import_secret(self, data: bytes, encoding: KeyEncoding) -> Material:
+        raise unsupported_encoding(encoding)
+
+    def export_public(self, pk: Material, encoding: KeyEncoding) -> bytes:
+        raise unsupported_encoding(encoding)
+
+    def export_secret(self, sk: Material, encoding: KeyEncoding) -> bytes:
+        raise unsupported_encoding(encoding)
+
+    def import_keypair(self, data: bytes, encoding: KeypairEncoding) -> tuple[Material, Material]:
+        """Raw key pairs are pk || sk where the algorithm has raw keys of fixed sizes."""
+        pk_len, sk_len = self.raw_public_length, self.raw_secret_length
+        if encoding is not KeypairEncoding.RAW or pk_len is None or sk_len is None:
+            raise unsupported_encoding(encoding)
+        require_length(data, pk_len + sk_len, "raw key pair")
+        pk = self.import_public(data[:pk_len], KeyEncoding.RAW)
+        sk = self.import_secret(data[pk_len:], KeyEncoding.RAW)
+        self.check_pair(pk, sk)
+        return pk, sk
+
+    def export_keypair(self, pk: Material, sk: Material, encoding: KeypairEncoding) -> bytes:
+        if encoding is not KeypairEncoding.RAW or self.raw_public_length is None:
+            raise unsupported_encoding(encoding)
+        return self.export_public(pk, KeyEncoding.RAW) + self.export_secret(sk, KeyEncoding.RAW)
+
+    def check_pair(self, pk: Material, sk: Material) -> None:
+        """``invalid_key`` unless ``pk`` is the public key of ``sk``."""
+        derived = self.export_public(self.public_from_secret(sk), KeyEncoding.RAW)
+        if derived != self.export_public(pk, KeyEncoding.RAW):
+            raise invalid_key("public key does not match secret key")
+
+    # --- key exchange -----------------------------------------------------------------------
+
+    def dh(self, pk: Material, sk: Material) -> bytes:
+        raise CryptoError(Errno.INVALID_OPERATION, f"{self.name} has no DH")
+
+    def encapsulate(self, pk: Material, coins: bytes) -> tuple[bytes, bytes]:
+        """(shared secret, ciphertext), deterministic in ``coins``."""
+        raise CryptoError(Errno.INVALID_OPERATION, f"{self.name} is not a KEM")
+
+    def decapsulate(self, sk: Material, ciphertext: bytes) -> bytes:
+        raise CryptoError(Errno.INVALID_OPERATION, f"{self.name} is not a KEM")
+
+
+@dataclass(frozen=True)
+class Backend:
+    """A library behind the host: its name and the algorithms it implements."""
+
+    name: str
+    library: str
+    algorithms: Mapping[str, KxAlgorithm]
+
+    @classmethod
+    def of(cls, name: str, library: str, *algorithms: KxAlgorithm) -> Backend:
+        table = {alg.name.upper(): alg for alg in algorithms}
+        if len(table) != len(algorithms):
+            raise ValueError(f"backend {name}: duplicate algorithm")
+        return cls(name, library, table)
+
+    def find(self, name: str) -> KxAlgorithm | None:
+        """Case-insensitive lookup; only ASCII names can match."""
+        if not name.isascii():
+            return None
+        return self.algorithms.get(name.upper())

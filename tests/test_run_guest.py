@@ -1,0 +1,97 @@
+"""`kxfuzz run-guest`: users' own guests against each backend."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import wasmtime
+
+from harness.cli import EXIT_ERROR, main
+from impls import BACKEND_NAMES
+
+GUEST = Path(__file__).parent / "guests" / "rfc7748.wat"
+
+
+@pytest.fixture(scope="module")
+def guest_wasm(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("guest") / "rfc7748.wasm"
+    path.write_bytes(wasmtime.wat2wasm(GUEST.read_text()))
+    return path
+
+
+@pytest.mark.parametrize("backend", BACKEND_NAMES)
+def test_hand_written_guest_computes_rfc7748(backend: str, guest_wasm: Path) -> None:
+    # A subprocess, so the guest's WASI stdout is the real one.
+    result = subprocess.run(
+        [sys.executable, "-m", "harness", "run-guest", str(guest_wasm), "--backend", backend,
+         "--invoke", "rfc7748"],
+        capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "ok\n0\n"
+
+
+@pytest.mark.parametrize("backend", BACKEND_NAMES)
+def test_arguments_and_results(
+    backend: str, guest_wasm: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["run-guest", str(guest_wasm), "--backend", backend, "--invoke", "verify",
+                 "0x12345"]) == 0
+    assert capsys.readouterr().out == "15\n"  # invalid_handle
+    assert main(["run-guest", str(GUEST), "--backend", backend, "--invoke", "pair",
+                 "-1", "0x7fffffffffffffff"]) == 0
+    assert capsys.readouterr().out == f"-1\n{2**63 - 1}\n"
+
+
+@pytest.mark.parametrize(
+    ("setup", "args", "message"),
+    [
+        ("missing", ["--invoke", "rfc7748"], "no such file"),
+        ("garbage", ["--invoke", "rfc7748"], "not a valid WebAssembly module"),
+        ("unknown_import", ["--invoke", "f"], "cannot instantiate"),
+        ("no_memory", ["--invoke", "f"], "exports no memory"),
+        ("guest", ["--invoke", "nope"], "no exported function 'nope'"),
+        ("guest", ["--invoke", "verify"], "takes 1 arguments, got 0"),
+        ("guest", ["--invoke", "verify", "xyz"], "is not a i32"),
+        ("guest", ["--invoke", "crash"], "trap"),
+    ],
+)
+def test_user_mistakes_get_one_line_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], setup: str, args: list[str], message: str
+) -> None:
+    modules = {
+        "garbage": b"\x00asm\x01\x00\x00\x00garbage",
+        "unknown_import": b'(module (import "wasi_ephemeral_crypto_kx" "kx_nope" (func))'
+        b' (memory (export "memory") 1) (func (export "f")))',
+        "no_memory": b'(module (import "wasi_ephemeral_crypto_kx" "kx_dh"'
+        b" (func (param i32 i32 i32) (result i32))) (func (export \"f\")))",
+    }
+    path = GUEST if setup == "guest" else tmp_path / f"{setup}.wasm"
+    if setup in modules:
+        path.write_bytes(modules[setup])
+    code = main(["run-guest", str(path), "--backend", "libsodium", *args])
+    err = capsys.readouterr().err
+    assert code == EXIT_ERROR
+    assert err.startswith("kxfuzz: error: ") and message in err
+    assert err.count("\n") == 1
+
+
+def test_bad_cli_arguments_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    for argv in (["run-guest", str(GUEST), "--backend", "openssl", "--invoke", "f"],
+                 ["run-guest", str(GUEST), "--backend", "libsodium"],
+                 ["run-guest", str(GUEST), "--backend", "libsodium", "--invoke", "f",
+                  "--seed", "zz"],
+                 ["frobnicate"]):
+        with pytest.raises(SystemExit) as info:
+            main(argv)
+        assert info.value.code == 2
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_console_script_is_installed() -> None:
+    kxfuzz = Path(sys.executable).parent / "kxfuzz"
+    result = subprocess.run([str(kxfuzz), "--help"], capture_output=True, text=True, check=False)
+    assert result.returncode == 0 and "run-guest" in result.stdout
