@@ -13,6 +13,7 @@ for verification, the exports).
 from __future__ import annotations
 
 import argparse
+import functools
 import statistics
 import sys
 import time
@@ -21,14 +22,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cryptography.hazmat.primitives.asymmetric import x25519  # noqa: E402
-from nacl import bindings  # noqa: E402
+from cryptography.hazmat.primitives.asymmetric import x25519
+from nacl import bindings
 
-from harness.program import OutRef, Program  # noqa: E402
-from harness.runner import ProgramRunner  # noqa: E402
-from impls import BACKEND_NAMES, load_backend  # noqa: E402
-from impls.x25519_common import PROBE_SCALAR  # noqa: E402
-from tests.kx import ALICE_SK, BOB_PK, Kx  # noqa: E402
+from harness.program import OutRef, Program
+from harness.runner import ProgramRunner
+from impls import BACKEND_NAMES, load_backend
+from impls.x25519_common import PROBE_SCALAR
+from tests.kx import ALICE_SK, BOB_PK, Kx
 
 SEED = bytes(range(32))
 
@@ -107,7 +108,7 @@ def main() -> None:
         runner = ProgramRunner(load_backend(name))
         direct = median_us(DIRECT[name], args.repeat)
         for label, program in programs.items():
-            cost = median_us(lambda program=program: runner.run(program), args.repeat)
+            cost = median_us(functools.partial(runner.run, program), args.repeat)
             if label == "10 calls, X25519":
                 print(f"| {name} | {label} | {cost:.1f} | {direct:.1f} | {cost / direct:.1f}x |")
             else:
