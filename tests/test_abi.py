@@ -53,7 +53,7 @@ def test_ids_are_dense_and_unique() -> None:
 
 
 def test_enumeration_values() -> None:
-    assert Errno.EXPIRED == 30 and Errno.INVALID_HANDLE == 15 and Errno.GUEST_ERROR == 1
+    assert [int(Errno.EXPIRED), int(Errno.INVALID_HANDLE), int(Errno.GUEST_ERROR)] == [30, 15, 1]
     assert key_encoding_number(KeyEncoding.COMPRESSED_SEC, Revision.JAN2022) == 4
     assert key_encoding_number(KeyEncoding.LOCAL, Revision.JAN2022) == 5
     assert key_encoding_number(KeyEncoding.LOCAL, Revision.WITX_0_9) == 4
