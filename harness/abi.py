@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 COMMON = "wasi_ephemeral_crypto_common"
@@ -257,22 +257,21 @@ class Function:
     name: str
     params: tuple[Param, ...]
     results: tuple[Result, ...]
+    # Derived once (they sit on the hot path of every call):
+    core_params: tuple[CoreType, ...] = field(init=False)
+    """Lowered parameter list: the params, then one i32 out-pointer per result."""
+    out_offsets: tuple[int, ...] = field(init=False)
+    """Core-argument index of each result's out-pointer."""
 
-    @property
-    def core_params(self) -> tuple[CoreType, ...]:
-        """Lowered parameter list: the params, then one i32 out-pointer per result."""
+    def __post_init__(self) -> None:
         lowered = tuple(c for p in self.params for c in p.core)
-        return lowered + (CoreType.I32,) * len(self.results)
+        core = lowered + (CoreType.I32,) * len(self.results)
+        object.__setattr__(self, "core_params", core)
+        object.__setattr__(self, "out_offsets", tuple(range(len(lowered), len(core))))
 
     @property
     def arity(self) -> int:
         return len(self.core_params)
-
-    @property
-    def out_offsets(self) -> tuple[int, ...]:
-        """Core-argument index of each result's out-pointer."""
-        first = self.arity - len(self.results)
-        return tuple(range(first, self.arity))
 
 
 # --- the table -------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from harness.abi import MODULES, Revision
 from harness.entropy import Entropy
 from harness.host import Host
 from harness.memory import WasmtimeMemory
-from harness.runtime import define_host, engine
+from harness.runtime import HostLinkage, engine
 from impls.base import Backend
 
 Value = int | float
@@ -61,7 +61,7 @@ class GuestInstance:
         self.store.set_wasi(wasi)
         linker = wasmtime.Linker(engine())
         linker.define_wasi()
-        define_host(linker, self.host)
+        self.linkage = HostLinkage(linker, self.host)
         uses_crypto = any(i.module in MODULES for i in module.imports)
         memory_export = next((e for e in module.exports if e.name == "memory"), None)
         if uses_crypto and not isinstance(memory_export and memory_export.type,
@@ -70,6 +70,7 @@ class GuestInstance:
         try:
             self.instance = linker.instantiate(self.store, module)
         except wasmtime.Trap as exc:
+            self.linkage.raise_pending()
             raise GuestError(f"trap during instantiation: {_first_line(exc)}") from None
         except wasmtime.WasmtimeError as exc:
             raise GuestError(f"cannot instantiate: {_first_line(exc)}") from None
@@ -92,9 +93,8 @@ class GuestInstance:
             result = func(self.store, *values)
         except wasmtime.ExitTrap:
             raise
-        except wasmtime.Trap as exc:
-            raise GuestError(f"trap: {_first_line(exc)}") from None
-        except wasmtime.WasmtimeError as exc:
+        except (wasmtime.Trap, wasmtime.WasmtimeError) as exc:
+            self.linkage.raise_pending()  # an exception from the host is a finding, not a trap
             raise GuestError(f"trap: {_first_line(exc)}") from None
         if result is None:
             return []

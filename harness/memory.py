@@ -43,26 +43,40 @@ class BytearrayMemory:
 
 
 class WasmtimeMemory:
-    """A wasmtime ``Memory``; the base address is re-read on every access since memory can grow."""
+    """A wasmtime ``Memory``.
+
+    Its own last line of defence: an access outside memory raises ``IndexError`` (a host bug,
+    surfaced as a finding) instead of touching the process's memory.  A memory that cannot
+    grow keeps its base address and size, so they are read once.
+    """
 
     def __init__(self, store: wasmtime.Store, memory: wasmtime.Memory) -> None:
         self._store = store
         self._memory = memory
+        limits = memory.type(store).limits
+        self._fixed = limits.max is not None and limits.max == limits.min
+        self._size = memory.data_len(store)
+        self._address = ctypes.addressof(memory.data_ptr(store).contents)
 
     def size(self) -> int:
-        return self._memory.data_len(self._store)
+        return self._size if self._fixed else self._memory.data_len(self._store)
 
-    def _base(self) -> int:
-        return ctypes.addressof(self._memory.data_ptr(self._store).contents)
+    def _base(self, ptr: int, length: int) -> int:
+        if not self._fixed:
+            self._size = self._memory.data_len(self._store)
+            self._address = ctypes.addressof(self._memory.data_ptr(self._store).contents)
+        if ptr < 0 or length < 0 or ptr + length > self._size:
+            raise IndexError(f"unchecked access {ptr:#x}+{length:#x} outside guest memory")
+        return self._address + ptr
 
     def read(self, ptr: int, length: int) -> bytes:
-        return ctypes.string_at(self._base() + ptr, length)
+        return ctypes.string_at(self._base(ptr, length), length)
 
     def write(self, ptr: int, data: bytes) -> None:
-        ctypes.memmove(self._base() + ptr, data, len(data))
+        ctypes.memmove(self._base(ptr, len(data)), data, len(data))
 
     def fill(self, value: int) -> None:
-        ctypes.memset(self._base(), value, self.size())
+        ctypes.memset(self._base(0, self.size()), value, self.size())
 
 
 class GuestMemory:

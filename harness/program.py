@@ -13,7 +13,7 @@ import struct
 from dataclasses import dataclass, field
 
 from harness import layout
-from harness.abi import FUNCTION_IDS, FUNCTIONS
+from harness.abi import FUNCTION_IDS, FUNCTIONS, MAX_ARITY
 
 U64 = 0xFFFF_FFFF_FFFF_FFFF
 
@@ -51,37 +51,41 @@ class Program:
     calls: tuple[Call, ...] = ()
 
 
+_RECORD = struct.Struct("<II" + "IIQ" * MAX_ARITY)
+_UNUSED_SLOTS = (0, 0, 0) * MAX_ARITY
+
+
 def encode_calls(program: Program) -> bytes:
     """The call records for the guest's ``program`` memory."""
     if len(program.calls) > layout.MAX_CALLS:
         raise ProgramError(f"{len(program.calls)} calls; at most {layout.MAX_CALLS}")
-    records = bytearray()
+    records = []
     for index, call in enumerate(program.calls):
         fn = FUNCTIONS.get(call.function)
         if fn is None:
             raise ProgramError(f"call {index}: unknown function {call.function!r}")
-        if len(call.args) != fn.arity:
+        if len(call.args) != len(fn.core_params):
             raise ProgramError(
                 f"call {index}: {fn.name} takes {fn.arity} core arguments, got {len(call.args)}"
             )
-        record = bytearray(layout.CALL_SIZE)
-        struct.pack_into("<I", record, 0, FUNCTION_IDS[fn.name])
-        for k, arg in enumerate(call.args):
-            offset = layout.CALL_HEADER + k * layout.SLOT_SIZE
+        fields: list[int] = [FUNCTION_IDS[fn.name], 0]
+        for arg in call.args:
             if isinstance(arg, OutRef):
-                if not 0 <= arg.call < index:
-                    raise ProgramError(f"call {index}: reference to call {arg.call} is not earlier")
-                earlier = FUNCTIONS[program.calls[arg.call].function]
-                if not 0 <= arg.index < len(earlier.results):
-                    raise ProgramError(
-                        f"call {index}: {earlier.name} has no out-value {arg.index}"
-                    )
-                address = layout.out_value_address(arg.call, arg.index)
-                struct.pack_into("<IIQ", record, offset, layout.TAG_REFERENCE, 0, address)
+                fields += (layout.TAG_REFERENCE, 0, _reference(program, index, arg))
             else:
-                struct.pack_into("<IIQ", record, offset, layout.TAG_IMMEDIATE, 0, arg & U64)
-        records += record
-    return bytes(records)
+                fields += (layout.TAG_IMMEDIATE, 0, arg & U64)
+        fields += _UNUSED_SLOTS[: 3 * (MAX_ARITY - len(call.args))]
+        records.append(_RECORD.pack(*fields))
+    return b"".join(records)
+
+
+def _reference(program: Program, index: int, ref: OutRef) -> int:
+    if not 0 <= ref.call < index:
+        raise ProgramError(f"call {index}: reference to call {ref.call} is not earlier")
+    earlier = FUNCTIONS[program.calls[ref.call].function]
+    if not 0 <= ref.index < len(earlier.results):
+        raise ProgramError(f"call {index}: {earlier.name} has no out-value {ref.index}")
+    return layout.out_value_address(ref.call, ref.index)
 
 
 def check_segments(program: Program, memory_size: int) -> None:

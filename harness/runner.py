@@ -16,7 +16,7 @@ from harness.handles import DEFAULT_HANDLE_LIMIT
 from harness.host import Host
 from harness.memory import WasmtimeMemory
 from harness.program import Program, check_segments, encode_calls
-from harness.runtime import define_host, engine
+from harness.runtime import FastCall, HostLinkage, engine
 from impls.base import Backend
 
 
@@ -53,7 +53,7 @@ class ProgramRunner:
         self.host = Host(backend, revision=revision, handle_limit=handle_limit)
         self.store = wasmtime.Store(engine())
         linker = wasmtime.Linker(engine())
-        define_host(linker, self.host)
+        self.linkage = HostLinkage(linker, self.host)
         instance = linker.instantiate(self.store, guest_module())
         exports = instance.exports(self.store)
         data, program, run = exports["memory"], exports["program"], exports["run"]
@@ -61,7 +61,7 @@ class ProgramRunner:
         assert isinstance(run, wasmtime.Func)
         self.data = WasmtimeMemory(self.store, data)
         self.program = WasmtimeMemory(self.store, program)
-        self._run = run
+        self._run = FastCall(self.store, run, self.linkage)
         self.host.bind(self.data)
 
     @property
@@ -77,7 +77,7 @@ class ProgramRunner:
             self.data.write(segment.address, segment.data)
         self.program.write(layout.CALLS_BASE, records)
         count = len(program.calls)
-        executed = self._run(self.store, count)
+        executed = self._run(count)
         assert executed == count
         raw = self.program.read(layout.RESULTS_BASE, count * layout.RESULT_SIZE)
         results = []
