@@ -21,7 +21,7 @@ from harness.dispatch import make_entry
 from harness.host import Host
 
 _VALTYPES = {CoreType.I32: wasmtime.ValType.i32(), CoreType.I64: wasmtime.ValType.i64()}
-_NO_FINALIZER = ctypes.cast(None, ctypes.CFUNCTYPE(None, ctypes.c_void_p))
+_NO_FINALIZER = ctypes.CFUNCTYPE(None, ctypes.c_void_p)()  # a NULL function pointer
 
 
 @functools.cache
@@ -67,7 +67,7 @@ class HostLinkage:
                 trap = ffi.wasmtime_trap_new(message, len(message))
                 return ctypes.cast(trap, ctypes.c_void_p).value or 0
 
-        return callback  # type: ignore[no-any-return]
+        return callback
 
     def raise_pending(self) -> None:
         if self.pending is not None:
