@@ -4,7 +4,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.kxfuzz-installed
 
-.PHONY: setup test lint typecheck unit bench docs clean
+.PHONY: setup test lint typecheck unit fuzz corpus-merge seeds bench docs clean
+
+# make fuzz [TARGET=dh] [FUZZ_SECONDS=60] [JOBS=1]
+FUZZ_SECONDS ?= 60
+JOBS ?= 1
+TARGET ?=
+TARGET_FLAGS := $(foreach t,$(TARGET),--target $(t))
 
 setup: $(STAMP)
 
@@ -25,6 +31,15 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest
 
+fuzz: $(STAMP)
+	$(BIN)/kxfuzz fuzz $(TARGET_FLAGS) --seconds $(FUZZ_SECONDS) --jobs $(JOBS)
+
+corpus-merge: $(STAMP)
+	$(BIN)/kxfuzz merge $(TARGET_FLAGS)
+
+seeds: $(STAMP)
+	$(BIN)/python corpus/generate.py
+
 bench: $(STAMP)
 	$(BIN)/python bench/bench_programs.py
 
@@ -32,4 +47,4 @@ docs: $(STAMP)
 	$(BIN)/kxfuzz abi > docs/ABI.md
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .kxfuzz

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -16,7 +17,12 @@ from harness.guest_module import GuestError, GuestInstance, load_module
 from impls import BACKEND_NAMES, load_backend
 
 EXIT_ERROR = 1
-EXIT_FINDING = 70  # EX_SOFTWARE: an exception escaped the host or a backend
+EXIT_FINDING = 3  # replay: the input still shows a finding
+EXIT_INTERNAL = 70  # EX_SOFTWARE: an exception escaped the host or a backend
+
+
+class UserError(Exception):
+    """A mistake in what the user asked: one line on stderr, exit status 1."""
 
 
 def _seed(text: str) -> Entropy:
@@ -28,7 +34,38 @@ def _seed(text: str) -> Entropy:
         raise argparse.ArgumentTypeError(f"{text!r} is neither hex nor 'system'") from None
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
+    return value
+
+
+def _read_input(path: Path) -> bytes:
+    from harness.targets import ForeignInput, decode
+
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise UserError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise UserError(f"{path}: is a directory, not an input file") from None
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        decode(data)
+    except ForeignInput as exc:
+        raise UserError(f"{path}: {exc}") from None
+    return data
+
+
 def _parser() -> argparse.ArgumentParser:
+    from harness.targets import TARGETS
+
+    targets = [t.name for t in TARGETS]
     parser = argparse.ArgumentParser(
         prog="kxfuzz",
         description="Fuzzing and differential testing of the WASI-crypto key-exchange interface.",
@@ -49,6 +86,28 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=_seed, default=SeededEntropy(),
                      help="entropy seed in hex (default: empty seed, reproducible), or 'system'")
 
+    fuzz = commands.add_parser("fuzz", help="fuzz targets under libFuzzer and summarise",
+                               description="Run fuzz targets one after the other; exit 1 if"
+                               " anything was found. Arguments after -- go to libFuzzer.")
+    fuzz.add_argument("--target", action="append", choices=targets,
+                      help="a target (repeatable; default: all)")
+    fuzz.add_argument("--seconds", type=_positive, default=60, help="budget per target")
+    fuzz.add_argument("--jobs", type=_positive, default=1, help="parallel libFuzzer jobs")
+    fuzz.add_argument("libfuzzer", nargs="*", metavar="-- FLAG", help=argparse.SUPPRESS)
+
+    merge = commands.add_parser("merge", help="minimise a target's corpus (libFuzzer -merge=1)")
+    merge.add_argument("--target", action="append", choices=targets)
+
+    replay = commands.add_parser("replay", help="decode a saved input and show every trace")
+    replay.add_argument("file", type=Path)
+    replay.add_argument("--json", action="store_true", help="machine-readable output")
+
+    minimize = commands.add_parser("minimize", help="shrink a saved input keeping its finding")
+    minimize.add_argument("file", type=Path)
+
+    promote = commands.add_parser("promote", help="add a saved input to corpus/regressions/")
+    promote.add_argument("file", type=Path)
+
     commands.add_parser("abi", help="print the ABI table as Markdown (docs/ABI.md)")
     return parser
 
@@ -57,8 +116,8 @@ def _run_guest(args: argparse.Namespace) -> int:
     module = load_module(args.guest)
     instance = GuestInstance(module, load_backend(args.backend),
                              revision=Revision(args.revision), entropy=args.seed)
+    export, *arguments = args.invoke
     try:
-        export, *arguments = args.invoke
         results = instance.invoke(export, arguments)
     except wasmtime.ExitTrap as exit_trap:
         return exit_trap.code
@@ -67,24 +126,76 @@ def _run_guest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _replay(args: argparse.Namespace) -> int:
+    from harness.fuzzing import run_input
+    from harness.report import render_json, render_text
+
+    data = _read_input(args.file)
+    print(render_json(data) if args.json else render_text(data, str(args.file)), end="")
+    outcome = run_input(data)
+    return EXIT_FINDING if outcome is not None and outcome.findings else 0
+
+
+def _minimize(args: argparse.Namespace) -> int:
+    from harness.corpus import write_atomically
+    from harness.minimize import minimize
+
+    data = _read_input(args.file)
+    try:
+        smaller = minimize(data)
+    except ValueError as exc:
+        raise UserError(f"{args.file}: {exc}") from None
+    target = args.file.with_name(args.file.name + ".min")
+    n = 1
+    while target.exists():  # never overwrite an earlier result
+        target = args.file.with_name(f"{args.file.name}.min.{n}")
+        n += 1
+    write_atomically(target, smaller)
+    print(f"{target}: {len(smaller)} bytes (from {len(data)})")
+    return 0
+
+
+def _promote(args: argparse.Namespace) -> int:
+    from harness.corpus import REGRESSIONS, add
+
+    path, new = add(REGRESSIONS, _read_input(args.file))
+    print(f"{path}: {'added' if new else 'already there'}")
+    return 0
+
+
+def _fuzz(args: argparse.Namespace) -> int:
+    from harness import campaign
+
+    return campaign.run(args.target or campaign.all_targets(), args.seconds, args.jobs,
+                        args.libfuzzer)
+
+
+def _merge(args: argparse.Namespace) -> int:
+    from harness import campaign, merge
+
+    for target in args.target or campaign.all_targets():
+        print(merge.merge(target))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    handlers = {"run-guest": _run_guest, "replay": _replay, "minimize": _minimize,
+                "promote": _promote, "fuzz": _fuzz, "merge": _merge}
     try:
-        if args.command == "run-guest":
-            return _run_guest(args)
+        if args.command in handlers:
+            return handlers[args.command](args)
         print(render(), end="")
         return 0
-    except GuestError as error:
+    except (GuestError, UserError) as error:
         print(f"kxfuzz: error: {error}", file=sys.stderr)
         return EXIT_ERROR
     except Exception:
         # Not the user's mistake: the host or a backend raised. Show everything.
         print("kxfuzz: internal error (a finding: an exception escaped the host or a backend)",
               file=sys.stderr)
-        import traceback
-
         traceback.print_exc()
-        return EXIT_FINDING
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

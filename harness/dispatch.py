@@ -96,6 +96,7 @@ def make_entry(host: Host, fn: Function) -> Entry:
 
     def entry(*args: int) -> int:
         memory = host.memory
+        host.calls.append((fn.name, len(memory.writes)))
         try:
             values = decode_params(fn, args, memory, host.revision)
             targets = [(memory.check(args[i], width)[0], width) for i, width in outs]

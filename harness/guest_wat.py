@@ -9,7 +9,7 @@ every out-pointer that lies inside ``memory``, the value found there.
 from __future__ import annotations
 
 from harness import layout
-from harness.abi import FUNCTIONS, MAX_ARITY, CoreType, Function
+from harness.abi import FUNCTIONS, MAX_ARITY, MAX_RESULTS, CoreType, Function
 
 
 def _import(index: int, fn: Function) -> str:
@@ -45,6 +45,12 @@ def guest_wat() -> str:
         for k in range(MAX_ARITY)
     )
     cases = "\n".join(_case(i, fn) for i, fn in enumerate(functions))
+    # an unreadable out-value reads as 0, never as a leftover of an earlier run
+    clear_outs = "\n".join(
+        f"      (i64.store $prog offset={layout.RESULT_HEADER + 8 * j} (local.get $res)"
+        " (i64.const 0))"
+        for j in range(MAX_RESULTS)
+    )
     return f"""(module
 {imports}
   (memory $data (export "memory") {layout.DATA_PAGES} {layout.DATA_PAGES})
@@ -84,6 +90,7 @@ def guest_wat() -> str:
                                (i32.mul (local.get $i) (i32.const {layout.RESULT_SIZE}))))
       (local.set $fid (i32.load $prog (local.get $rec)))
       (i32.store $prog offset=4 (local.get $res) (i32.const 0))
+{clear_outs}
 {load_args}
       (block $dispatched
 {cases}

@@ -78,6 +78,8 @@ class Host:
         self.entropy: Entropy = entropy if entropy is not None else SeededEntropy()
         self.handles = HandleTables(handle_limit)
         self._memory: GuestMemory | None = None
+        # (function, index of its first entry in memory.writes) for every call of this run
+        self.calls: list[tuple[str, int]] = []
 
     @property
     def memory(self) -> GuestMemory:
@@ -92,6 +94,8 @@ class Host:
         """Forget every handle and start a new entropy stream: a run starts from nothing."""
         self.entropy = entropy
         self.handles = HandleTables(self.handle_limit)
+        self.calls = []
+        self.memory.writes = []
 
     # --- helpers ----------------------------------------------------------------------------
 

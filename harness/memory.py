@@ -80,10 +80,14 @@ class WasmtimeMemory:
 
 
 class GuestMemory:
-    """The bounds-checked accessor every host function goes through."""
+    """The bounds-checked accessor every host function goes through.
+
+    Every write is also appended to :attr:`writes`, so oracles can tell what each call touched.
+    """
 
     def __init__(self, raw: RawMemory) -> None:
         self.raw = raw
+        self.writes: list[tuple[int, bytes]] = []
 
     def check(self, ptr: int, length: int) -> tuple[int, int]:
         """Normalise (ptr, len) to unsigned 32-bit and require the region to lie in memory."""
@@ -100,6 +104,7 @@ class GuestMemory:
     def write(self, ptr: int, data: bytes) -> None:
         ptr, _ = self.check(ptr, len(data))
         self.raw.write(ptr, data)
+        self.writes.append((ptr, bytes(data)))
 
     def read_u32(self, ptr: int) -> int:
         return int.from_bytes(self.read(ptr, 4), "little")

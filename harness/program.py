@@ -107,13 +107,21 @@ class ProgramBuilder:
     _calls: list[Call] = field(default_factory=list)
     _cursor: int = -1
 
+    @property
+    def cursor(self) -> int:
+        """The first free address."""
+        return self.base if self._cursor < 0 else self._cursor
+
     def data(self, payload: bytes, align: int = 8) -> int:
         """Place ``payload`` in guest memory and return its address."""
-        if self._cursor < 0:
-            self._cursor = self.base
-        address = -(-self._cursor // align) * align
+        address = -(-self.cursor // align) * align
         self._segments.append(Segment(address, bytes(payload)))
         self._cursor = address + len(payload)
+        return address
+
+    def place(self, address: int, payload: bytes) -> int:
+        """Place ``payload`` at a fixed address (it may overlap other data; later wins)."""
+        self._segments.append(Segment(address, bytes(payload)))
         return address
 
     def string(self, text: str) -> tuple[int, int]:

@@ -19,11 +19,14 @@ from harness.program import Program, check_segments, encode_calls
 from harness.runtime import FastCall, HostLinkage, engine
 from impls.base import Backend
 
+Write = tuple[int, bytes]  # (guest address, bytes written)
+
 
 @dataclass(frozen=True)
 class CallResult:
     errno: int
-    outs: tuple[int | None, ...]  # None: the out-pointer was outside guest memory
+    outs: tuple[int | None, ...]  # what the guest read at each out-pointer (None: outside memory)
+    writes: tuple[Write, ...]  # every write the host made to guest memory during the call
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,9 @@ class Trace:
     backend: str
     results: tuple[CallResult, ...]
     memory: bytes  # the host-visible memory after the run
+
+
+_RESULT = struct.Struct(f"<iI{MAX_RESULTS}Q")
 
 
 @functools.cache
@@ -80,12 +86,12 @@ class ProgramRunner:
         executed = self._run(count)
         assert executed == count
         raw = self.program.read(layout.RESULTS_BASE, count * layout.RESULT_SIZE)
+        writes = self.host.memory.writes
+        marks = [mark for _, mark in self.host.calls] + [len(writes)]
         results = []
         for index, call in enumerate(program.calls):
-            errno, mask, *values = struct.unpack_from(
-                f"<iI{MAX_RESULTS}Q", raw, index * layout.RESULT_SIZE
-            )
+            errno, mask, *values = _RESULT.unpack_from(raw, index * layout.RESULT_SIZE)
             n_outs = len(FUNCTIONS[call.function].results)
             outs = tuple(values[j] if mask >> j & 1 else None for j in range(n_outs))
-            results.append(CallResult(errno, outs))
+            results.append(CallResult(errno, outs, tuple(writes[marks[index] : marks[index + 1]])))
         return Trace(self.backend.name, tuple(results), self.data.read(0, self.data.size()))

@@ -1,0 +1,25 @@
+#!/usr/bin/env python3
+"""Regenerate the seed corpus and the dictionaries: `make seeds`.
+
+Seeds are written as operations in ``harness/seeds.py``; each lands in ``corpus/<target>/``
+under the SHA-1 of its bytes (an existing file is left alone), and ``corpus/<target>.dict`` is
+rewritten.  Running it twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from harness.corpus import CORPUS, add, dictionary, write_atomically
+from harness.seeds import SEEDS, seed_inputs
+from harness.targets import BY_NAME
+
+
+def main() -> None:
+    for target in SEEDS:
+        added = sum(add(CORPUS / target, data)[1] for data in seed_inputs(target))
+        write_atomically(CORPUS / f"{target}.dict",
+                         dictionary(BY_NAME[target].magic).encode())
+        print(f"{target}: {added} new seed(s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,28 @@
+#!/usr/bin/env python3
+"""kxfuzz target `key_import`.
+
+Crafted key bytes in every encoding (raw, PKCS#8, PEM, SEC-1, local), imported as public
+keys, secret keys and key pairs, then exported, verified and used.
+
+Every input runs on every backend; a finding of any oracle raises with a one-line signature, so
+libFuzzer saves the input.  Run through `make fuzz TARGET=key_import`, or directly:
+`fuzz_targets/key_import.py [libFuzzer flags] [corpus dirs]`.
+"""
+
+import sys
+
+import atheris
+
+with atheris.instrument_imports(include=["harness", "impls"]):
+    from harness.fuzzing import test_one_input
+
+TestOneInput = test_one_input("key_import")
+
+
+def main() -> None:
+    atheris.Setup(sys.argv, TestOneInput)
+    atheris.Fuzz()
+
+
+if __name__ == "__main__":
+    main()

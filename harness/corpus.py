@@ -1,0 +1,53 @@
+"""Corpus files: content-named, written atomically, never overwritten."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from harness.ops import ALGORITHM_NAMES, END, KEY_POOL
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+REGRESSIONS = CORPUS / "regressions"
+
+
+def content_name(data: bytes) -> str:
+    return hashlib.sha1(data).hexdigest()  # libFuzzer's naming, so duplicates coincide
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def add(directory: Path, data: bytes) -> tuple[Path, bool]:
+    """Store ``data`` under its content name; (path, whether it was new)."""
+    path = directory / content_name(data)
+    if path.exists():
+        return path, False
+    write_atomically(path, data)
+    return path, True
+
+
+def _escape(token: bytes) -> str:
+    return "".join(chr(b) if 0x20 <= b < 0x7F and b not in b'"\\' else f"\\x{b:02X}"
+                   for b in token)
+
+
+def dictionary(magic: int) -> str:
+    """A libFuzzer dictionary: the target's magic, names, pool keys and boundary values."""
+    tokens = [bytes([magic])] + [n for n in ALGORITHM_NAMES if n]
+    tokens += list(KEY_POOL)
+    tokens += [v.to_bytes(4, "little") for v in (END, END - 4, 0xFFFFFFFF, 0x7FFFFFFF)]
+    return "".join(f'kw{i}="{_escape(t)}"\n' for i, t in enumerate(tokens))

@@ -1,0 +1,68 @@
+"""Runs one program on every backend and applies every oracle."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from harness.abi import Revision
+from harness.divergences import known
+from harness.findings import Finding, Oracle
+from harness.handles import DEFAULT_HANDLE_LIMIT
+from harness.oracles import differential, invariants, model
+from harness.program import Program
+from harness.runner import ProgramRunner, Trace
+from impls import load_all
+from impls.base import Backend
+
+
+@dataclass
+class Outcome:
+    program: Program
+    traces: dict[str, Trace]
+    findings: list[Finding] = field(default_factory=list)  # failing
+    known: list[Finding] = field(default_factory=list)  # matched a known divergence
+
+
+class Executor:
+    def __init__(
+        self,
+        backends: Sequence[Backend] | None = None,
+        *,
+        revision: Revision = Revision.JAN2022,
+        seed: bytes = b"",
+        handle_limit: int = DEFAULT_HANDLE_LIMIT,
+    ) -> None:
+        self.revision = revision
+        self.handle_limit = handle_limit
+        self.runners = [
+            ProgramRunner(b, revision=revision, seed=seed, handle_limit=handle_limit)
+            for b in (backends if backends is not None else load_all())
+        ]
+
+    def run(self, program: Program) -> Outcome:
+        traces: dict[str, Trace] = {}
+        found: list[Finding] = []
+        for runner in self.runners:
+            try:
+                traces[runner.backend.name] = runner.run(program)
+            except Exception as exc:  # the crash oracle: anything escaping host or backend
+                found.append(_crash(runner, exc))
+        if not found:
+            found += model.check(program, traces, revision=self.revision,
+                                 handle_limit=self.handle_limit)
+            found += invariants.check(program, traces)
+            found += differential.check(program, traces)
+        outcome = Outcome(program, traces)
+        for finding in found:
+            (outcome.known if known(finding) else outcome.findings).append(finding)
+        return outcome
+
+
+def _crash(runner: ProgramRunner, exc: Exception) -> Finding:
+    calls = runner.host.calls
+    function = calls[-1][0] if calls else None
+    call = len(calls) - 1 if calls else None
+    message = str(exc).splitlines()[0] if str(exc) else ""
+    return Finding(Oracle.CRASH, call, function, (runner.backend.name,),
+                   f"{type(exc).__name__}: {message}"[:200])

@@ -1,0 +1,45 @@
+"""Findings: what an oracle reports, with a stable one-line signature."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Oracle(enum.Enum):
+    DIFFERENTIAL = "differential"
+    MODEL = "model"
+    INVARIANTS = "invariants"
+    CRASH = "crash"
+
+
+@dataclass(frozen=True)
+class Finding:
+    oracle: Oracle
+    call: int | None  # index of the call in the program, when one is to blame
+    function: str | None
+    backends: tuple[str, ...]  # the backends that showed it (the odd one out, if one)
+    detail: str
+
+    def signature(self) -> str:
+        """One line: oracle, function, backends, what each side did."""
+        where = f"{self.function}#{self.call}" if self.function is not None else "-"
+        return f"{self.oracle.value}: {where} [{','.join(self.backends)}] {self.detail}"
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "oracle": self.oracle.value,
+            "call": self.call,
+            "function": self.function,
+            "backends": list(self.backends),
+            "detail": self.detail,
+            "signature": self.signature(),
+        }
+
+
+class FindingError(RuntimeError):
+    """Raised by a fuzz target so that libFuzzer saves the input."""
+
+    def __init__(self, finding: Finding) -> None:
+        super().__init__(finding.signature())
+        self.finding = finding

@@ -1,0 +1,42 @@
+"""``make corpus-merge``: minimise a target's corpus and replace it atomically."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from harness.campaign import WORK
+from harness.corpus import CORPUS, ROOT
+
+
+def merge(target: str) -> str:
+    """Merge the committed corpus and the working corpus into a minimal committed corpus."""
+    current = CORPUS / target
+    work = WORK / "corpus" / target
+    work.mkdir(parents=True, exist_ok=True)
+    staging = CORPUS / f".{target}.merging"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    log = WORK / "logs" / f"{target}.merge.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("w") as out:
+        process = subprocess.run(
+            [str(ROOT / "fuzz_targets" / f"{target}.py"), "-merge=1", str(staging),
+             str(current), str(work)],
+            stdout=out, stderr=subprocess.STDOUT, env=env, cwd=WORK, check=False)
+    before = sum(1 for _ in current.iterdir()) if current.is_dir() else 0
+    after = sum(1 for _ in staging.iterdir())
+    if process.returncode != 0 or (after == 0 and before > 0):
+        shutil.rmtree(staging, ignore_errors=True)
+        return f"{target}: merge failed (see {log}); corpus left as it was"
+    retired = CORPUS / f".{target}.old"
+    shutil.rmtree(retired, ignore_errors=True)
+    if current.exists():
+        os.rename(current, retired)  # each rename is atomic; the old corpus survives a crash
+    os.rename(staging, current)
+    shutil.rmtree(retired, ignore_errors=True)
+    return f"{target}: {before} committed + {sum(1 for _ in work.iterdir())} new -> {after} files"

@@ -1,0 +1,363 @@
+"""Operations as data: the structure-aware vocabulary of fuzz inputs.
+
+An input is a list of operations.  Each :class:`OpKind` has a stable id (a saved input keeps
+its meaning when kinds are added), a list of fields (each one byte, four bytes or a
+length-prefixed blob, read front to back) and an ``emit`` function that turns the decoded
+values into calls on a :class:`ProgramGen`.  Field values steer towards malformed input:
+references resolve to earlier handles, to handles of the wrong kind or to forged numbers;
+pointers and lengths become wild, zero, huge, wrapping or one off the end of memory.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from harness import layout
+from harness.abi import FUNCTIONS, MAX_ARITY, HandleKind
+from harness.fuzzinput import Exhausted, Reader, Writer
+from harness.program import Arg, OutRef, Program, ProgramBuilder
+
+END = layout.DATA_PAGES * layout.PAGE
+U32 = 0xFFFF_FFFF
+SPECIAL = 0xF0  # selector bytes from here on choose a malformed value
+
+
+class Field(enum.Enum):
+    U8 = "u8"
+    U32 = "u32"
+    BLOB = "blob"
+
+
+Value = int | bytes
+
+
+# --- the pools that selectors index (append only: saved inputs index them) -------------------
+
+KEY_POOL: tuple[bytes, ...] = (
+    bytes.fromhex("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a"),  # RFC 7748
+    bytes.fromhex("8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a"),
+    bytes.fromhex("5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb"),
+    bytes.fromhex("de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f"),
+    bytes(32),
+    (1).to_bytes(32, "little"),
+    bytes.fromhex("e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800"),
+    bytes.fromhex("5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f1157"),
+    bytes.fromhex("ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"),
+    bytes.fromhex("edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"),
+    bytes.fromhex("eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"),
+    bytes.fromhex("8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a"
+                  "77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a"),
+)
+BLOB_KEY = 0xFF  # key selector: use the blob itself
+
+ALGORITHM_NAMES: tuple[bytes, ...] = (
+    b"X25519", b"x25519", b"X448", b"P256-SHA256", b"P384-SHA384", b"ML-KEM-512",
+    b"ML-KEM-768", b"ML-KEM-1024", b"X-WING", b"", b"X25519\x00", b"X2551\xff",
+    "\uff3825519".encode(), b"KYBER768",
+)
+
+
+# --- the program being generated ------------------------------------------------------------
+
+
+@dataclass
+class ProgramGen:
+    """Builds a program while remembering which calls produced which kind of handle."""
+
+    algorithms: Sequence[bytes] = ALGORITHM_NAMES
+    builder: ProgramBuilder = field(default_factory=ProgramBuilder)
+    produced: dict[HandleKind, list[OutRef]] = field(default_factory=dict)
+    last_data: int = 0x100
+
+    def call(self, function: str, *args: Arg) -> int:
+        index = self.builder.call(function, *args)
+        for j, result in enumerate(FUNCTIONS[function].results):
+            if result.kind is not None:
+                self.produced.setdefault(result.kind, []).append(OutRef(index, j))
+        return index
+
+    def data(self, payload: bytes) -> int:
+        if self.builder.cursor + len(payload) + 8 > END:
+            raise Exhausted  # guest memory is full: the input ends here
+        self.last_data = self.builder.data(payload)
+        return self.last_data
+
+    def ref(self, kind: HandleKind, selector: int) -> Arg:
+        """A handle argument: an earlier handle of ``kind``, or a malformed one."""
+        if selector < SPECIAL:
+            earlier = self.produced.get(kind)
+            return earlier[selector % len(earlier)] if earlier else (kind << 24) | 1
+        special = selector - SPECIAL
+        if special < len(HandleKind):
+            other = list(HandleKind)[special]
+            earlier = self.produced.get(other)
+            return earlier[-1] if earlier else (other << 24) | 1
+        return (0, U32, 0x7FFF_FFFF, (kind << 24) | 0xFFFFFF, kind, 1 << 24,
+                (kind << 24) | 2, 0xDEADBEEF, 0x1_0000_0000 | (kind << 24) | 1, U32)[
+            (special - len(HandleKind)) % 10]
+
+    def out(self, selector: int) -> int:
+        """An out-pointer: a fresh 8-byte slot, or one at/over the end, wild, or overlapping."""
+        if selector < SPECIAL:
+            return self.data(b"\xaa" * 8)
+        return (END - 2, END, U32, self.last_data, END - 4, 0x8000_0000, END - 8, 1, U32 - 2,
+                0, END + 4, 0x7FFF_FFFF, END - 1, END - 3, 0xFFFF_0000, 3)[selector - SPECIAL]
+
+    def buffer(self, payload: bytes, mode: int) -> tuple[int, int]:
+        """(ptr, len) of ``payload`` placed in memory, or a malformed pair around it."""
+        n = len(payload)
+        if mode == SPECIAL + 6 and n <= END:  # exactly at the end of memory: still valid
+            return self.builder.place(END - n, payload), n
+        ptr = self.data(payload)
+        if mode < SPECIAL:
+            return ptr, n
+        return {
+            SPECIAL: (ptr, 0), SPECIAL + 1: (ptr, n + 1), SPECIAL + 2: (ptr, max(n - 1, 0)),
+            SPECIAL + 3: (ptr, 0x7FFF_FFFF), SPECIAL + 4: (ptr, U32),
+            SPECIAL + 5: (END - n + 1, n), SPECIAL + 7: (U32, n),
+            SPECIAL + 8: ((U32 - n + 2) & U32, n), SPECIAL + 9: (END, n),
+            SPECIAL + 10: (0, END + 1), SPECIAL + 11: (ptr, END - ptr),
+            SPECIAL + 12: (ptr, END - ptr + 1),
+        }.get(mode, (ptr, n))
+
+    def algorithm(self, selector: int, mode: int) -> tuple[int, int]:
+        return self.buffer(self.algorithms[selector % len(self.algorithms)], mode)
+
+    def build(self) -> Program:
+        return self.builder.build()
+
+
+def algorithm_type(selector: int) -> int:
+    """Mostly key_exchange (2); sometimes another type or an out-of-range value."""
+    if selector < SPECIAL:
+        return 2
+    return (0, 1, 3, U32, 0xFFFF, 0x10002)[(selector - SPECIAL) % 6]
+
+
+def encoding(selector: int) -> int:
+    """Mostly a valid encoding number (0..5); sometimes one out of range."""
+    if selector < 0xC0:
+        return selector % 6
+    return (6, 7, 0xFF, 0xFFFF, 0x10000, U32)[selector % 6]
+
+
+def key(pool_selector: int, blob: bytes) -> bytes:
+    return KEY_POOL[pool_selector] if pool_selector < len(KEY_POOL) else blob
+
+
+def opt_options(gen: ProgramGen, selector: int) -> int:
+    """Address of an ``opt_options`` struct: none, some(live), some(forged), bad tag, wild."""
+    if selector < SPECIAL:
+        return gen.data(bytes([1, 0, 0, 0, 0, 0, 0, 0]))
+    special = selector - SPECIAL
+    if special in (0, 5):
+        struct = gen.data(bytes(8))  # some(options opened right here, of a given type)
+        gen.call("options_open", 2 if special == 0 else 0, struct + 4)
+        return struct
+    forged = bytes([0, 0, 0, 0, 0xEF, 0xBE, 0xAD, 0xDE])
+    bad_tag, wrong_kind = bytes([2] + [0] * 7), bytes([0, 0, 0, 0, 1, 0, 0, 1])
+    return (0, gen.data(forged), gen.data(bad_tag), END - 4, U32, 0, END,
+            gen.data(wrong_kind))[special % 8]
+
+
+# --- operation kinds ------------------------------------------------------------------------
+
+Emit = Callable[[ProgramGen, Sequence[Value]], None]
+
+
+@dataclass(frozen=True)
+class OpKind:
+    id: int
+    name: str
+    fields: tuple[tuple[str, Field], ...]
+    emit: Emit
+
+
+@dataclass(frozen=True)
+class Op:
+    kind: OpKind
+    values: tuple[Value, ...]
+
+    def read(self) -> str:
+        shown = []
+        for (name, _), value in zip(self.kind.fields, self.values, strict=True):
+            shown.append(f"{name}={value.hex() if isinstance(value, bytes) else value:}")
+        return f"{self.kind.name}({', '.join(shown)})"
+
+
+def _i(value: Value) -> int:
+    assert isinstance(value, int)
+    return value
+
+
+def _b(value: Value) -> bytes:
+    assert isinstance(value, bytes)
+    return value
+
+
+U8, U32F, BLOB = Field.U8, Field.U32, Field.BLOB
+_IMPORT_FIELDS = (("alg_type", U8), ("alg", U8), ("alg_mode", U8), ("encoding", U8),
+                  ("key", U8), ("blob", BLOB), ("mode", U8), ("out", U8))
+
+
+def _import(function: str) -> Emit:
+    def emit(gen: ProgramGen, v: Sequence[Value]) -> None:
+        ptr, length = gen.buffer(key(_i(v[4]), _b(v[5])), _i(v[6]))
+        gen.call(function, algorithm_type(_i(v[0])), *gen.algorithm(_i(v[1]), _i(v[2])),
+                 ptr, length, encoding(_i(v[3])), gen.out(_i(v[7])))
+    return emit
+
+
+def _ref_out(function: str, kind: HandleKind) -> Emit:
+    def emit(gen: ProgramGen, v: Sequence[Value]) -> None:
+        gen.call(function, gen.ref(kind, _i(v[0])), gen.out(_i(v[1])))
+    return emit
+
+
+def _export(function: str, kind: HandleKind) -> Emit:
+    def emit(gen: ProgramGen, v: Sequence[Value]) -> None:
+        gen.call(function, gen.ref(kind, _i(v[0])), encoding(_i(v[1])), gen.out(_i(v[2])))
+    return emit
+
+
+def _ref_only(function: str, kind: HandleKind) -> Emit:
+    def emit(gen: ProgramGen, v: Sequence[Value]) -> None:
+        gen.call(function, gen.ref(kind, _i(v[0])))
+    return emit
+
+
+def _generate(gen: ProgramGen, v: Sequence[Value]) -> None:
+    options = opt_options(gen, _i(v[3]))
+    gen.call("keypair_generate", algorithm_type(_i(v[0])), *gen.algorithm(_i(v[1]), _i(v[2])),
+             options, gen.out(_i(v[4])))
+
+
+def _pull(gen: ProgramGen, v: Sequence[Value]) -> None:
+    ptr, length = gen.buffer(b"\xcc" * _i(v[1]), _i(v[2]))
+    gen.call("array_output_pull", gen.ref(HandleKind.ARRAY_OUTPUT, _i(v[0])), ptr, length,
+             gen.out(_i(v[3])))
+
+
+def _from_pk_and_sk(gen: ProgramGen, v: Sequence[Value]) -> None:
+    gen.call("keypair_from_pk_and_sk", gen.ref(HandleKind.PUBLICKEY, _i(v[0])),
+             gen.ref(HandleKind.SECRETKEY, _i(v[1])), gen.out(_i(v[2])))
+
+
+def _dh(gen: ProgramGen, v: Sequence[Value]) -> None:
+    gen.call("kx_dh", gen.ref(HandleKind.PUBLICKEY, _i(v[0])),
+             gen.ref(HandleKind.SECRETKEY, _i(v[1])), gen.out(_i(v[2])))
+
+
+def _encapsulate(gen: ProgramGen, v: Sequence[Value]) -> None:
+    gen.call("kx_encapsulate", gen.ref(HandleKind.PUBLICKEY, _i(v[0])), gen.out(_i(v[1])),
+             gen.out(_i(v[2])))
+
+
+def _decapsulate(gen: ProgramGen, v: Sequence[Value]) -> None:
+    ptr, length = gen.buffer(key(_i(v[1]), _b(v[2])), _i(v[3]))
+    gen.call("kx_decapsulate", gen.ref(HandleKind.SECRETKEY, _i(v[0])), ptr, length,
+             gen.out(_i(v[4])))
+
+
+def _options_open(gen: ProgramGen, v: Sequence[Value]) -> None:
+    gen.call("options_open", algorithm_type(_i(v[0])), gen.out(_i(v[1])))
+
+
+def _options_set(gen: ProgramGen, v: Sequence[Value]) -> None:
+    handle = gen.ref(HandleKind.OPTIONS, _i(v[0]))
+    name = gen.buffer(_b(v[2]), _i(v[3]))
+    which = _i(v[1]) % 3
+    if which == 0:
+        gen.call("options_set", handle, *name, *gen.buffer(b"value", 0))
+    elif which == 1:
+        gen.call("options_set_u64", handle, *name, _i(v[4]) | (_i(v[4]) << 32))
+    else:
+        gen.call("options_set_guest_buffer", handle, *name, *gen.buffer(bytes(16), _i(v[3])))
+
+
+_FUNCTION_LIST = tuple(FUNCTIONS)
+
+
+def _raw(gen: ProgramGen, v: Sequence[Value]) -> None:
+    """Any function with every core argument chosen freely (or a live handle)."""
+    fn = FUNCTIONS[_FUNCTION_LIST[_i(v[0]) % len(_FUNCTION_LIST)]]
+    args: list[Arg] = []
+    for k in range(fn.arity):
+        value = _i(v[1 + k])
+        if value >> 24 == 0xFE and gen.produced:  # a live handle of some kind
+            handles = [r for refs in gen.produced.values() for r in refs]
+            args.append(handles[value % len(handles)])
+        else:
+            args.append(value)
+    gen.call(fn.name, *args)
+
+
+K = HandleKind
+OUT = ("out", U8)
+OP_KINDS: tuple[OpKind, ...] = (
+    OpKind(0, "generate", (("alg_type", U8), ("alg", U8), ("alg_mode", U8), ("options", U8),
+                           OUT), _generate),
+    OpKind(1, "publickey_import", _IMPORT_FIELDS, _import("publickey_import")),
+    OpKind(2, "secretkey_import", _IMPORT_FIELDS, _import("secretkey_import")),
+    OpKind(3, "keypair_import", _IMPORT_FIELDS, _import("keypair_import")),
+    OpKind(4, "keypair_publickey", (("kp", U8), OUT), _ref_out("keypair_publickey", K.KEYPAIR)),
+    OpKind(5, "keypair_secretkey", (("kp", U8), OUT), _ref_out("keypair_secretkey", K.KEYPAIR)),
+    OpKind(6, "publickey_from_secretkey", (("sk", U8), OUT),
+           _ref_out("publickey_from_secretkey", K.SECRETKEY)),
+    OpKind(7, "keypair_from_pk_and_sk", (("pk", U8), ("sk", U8), OUT), _from_pk_and_sk),
+    OpKind(8, "keypair_export", (("kp", U8), ("encoding", U8), OUT),
+           _export("keypair_export", K.KEYPAIR)),
+    OpKind(9, "publickey_export", (("pk", U8), ("encoding", U8), OUT),
+           _export("publickey_export", K.PUBLICKEY)),
+    OpKind(10, "secretkey_export", (("sk", U8), ("encoding", U8), OUT),
+           _export("secretkey_export", K.SECRETKEY)),
+    OpKind(11, "array_output_len", (("output", U8), OUT),
+           _ref_out("array_output_len", K.ARRAY_OUTPUT)),
+    OpKind(12, "array_output_pull", (("output", U8), ("size", U8), ("mode", U8), OUT), _pull),
+    OpKind(13, "kx_dh", (("pk", U8), ("sk", U8), OUT), _dh),
+    OpKind(14, "kx_encapsulate", (("pk", U8), OUT, ("out2", U8)), _encapsulate),
+    OpKind(15, "kx_decapsulate", (("sk", U8), ("key", U8), ("blob", BLOB), ("mode", U8), OUT),
+           _decapsulate),
+    OpKind(16, "publickey_verify", (("pk", U8),), _ref_only("publickey_verify", K.PUBLICKEY)),
+    OpKind(17, "options_close", (("options", U8),), _ref_only("options_close", K.OPTIONS)),
+    OpKind(18, "keypair_close", (("kp", U8),), _ref_only("keypair_close", K.KEYPAIR)),
+    OpKind(19, "publickey_close", (("pk", U8),), _ref_only("publickey_close", K.PUBLICKEY)),
+    OpKind(20, "secretkey_close", (("sk", U8),), _ref_only("secretkey_close", K.SECRETKEY)),
+    OpKind(21, "options_open", (("alg_type", U8), OUT), _options_open),
+    OpKind(22, "options_set", (("options", U8), ("which", U8), ("name", BLOB), ("mode", U8),
+                               ("value", U32F)), _options_set),
+    OpKind(23, "raw", (("function", U8), *tuple((f"arg{k}", U32F) for k in range(MAX_ARITY))),
+           _raw),
+)
+OPS_BY_ID = {op.id: op for op in OP_KINDS}
+OPS_BY_NAME = {op.name: op for op in OP_KINDS}
+
+
+def read_op(reader: Reader, allowed: frozenset[int]) -> Op | None:
+    """The next operation, or None for an id this target does not use (skipped)."""
+    kind = OPS_BY_ID.get(reader.u8())
+    if kind is None or kind.id not in allowed:
+        return None
+    values: list[Value] = []
+    for _, f in kind.fields:
+        values.append(reader.u8() if f is U8 else reader.u32() if f is U32F else reader.blob())
+    return Op(kind, tuple(values))
+
+
+def write_op(writer: Writer, op_name: str, /, **values: Value) -> None:
+    """Encode an operation; unnamed fields default to 0 (an empty blob)."""
+    kind = OPS_BY_NAME[op_name]
+    unknown = set(values) - {n for n, _ in kind.fields}
+    if unknown:
+        raise ValueError(f"{op_name} has no field {sorted(unknown)}")
+    writer.u8(kind.id)
+    for field_name, f in kind.fields:
+        value = values.get(field_name, b"" if f is BLOB else 0)
+        if f is BLOB:
+            writer.blob(_b(value))
+        elif f is U32F:
+            writer.u32(_i(value))
+        else:
+            writer.u8(_i(value))

@@ -1,0 +1,1 @@
+"""Oracles: each a separate, named check over a program and its traces."""

@@ -1,0 +1,372 @@
+"""Spec-model oracle: an independent model of the interface's state predicts every call.
+
+The model knows which handles exist, their kind and algorithm, which are closed, what each
+array_output has left, which guest memory is valid and what it holds, and what the spec (and
+the project's documented choices, README "How the host answers") says each call returns.  It
+shares no code with ``harness.host`` or ``harness.dispatch``: it reads only the ABI table (the
+spec as data) and the trace.  Where an answer depends on the cryptography (a key may be
+invalid), it allows the set of errnos the spec permits; everything else it predicts exactly.
+This is the only oracle that sees bugs of the shared ABI layer, on which every backend agrees.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from harness.abi import (
+    FUNCTIONS,
+    EnumParam,
+    Errno,
+    Function,
+    HandleKind,
+    HandleParam,
+    InBufferParam,
+    OptOptionsParam,
+    OutBufferParam,
+    Revision,
+    StringParam,
+    U64Param,
+)
+from harness.findings import Finding, Oracle
+from harness.handles import DEFAULT_HANDLE_LIMIT
+from harness.oracles.memory_image import SIZE, apply, initial_image
+from harness.program import OutRef, Program
+from harness.runner import CallResult, Trace
+
+U32 = 0xFFFF_FFFF
+E = Errno
+KX = 2
+
+# Enumeration ranges, from the witx of each revision.
+_ENUM_SIZES = {
+    Revision.JAN2022: {EnumParam.ALGORITHM_TYPE: 3, EnumParam.KEYPAIR_ENCODING: 4,
+                       EnumParam.PUBLICKEY_ENCODING: 6, EnumParam.SECRETKEY_ENCODING: 6},
+    Revision.WITX_0_9: {EnumParam.ALGORITHM_TYPE: 3, EnumParam.KEYPAIR_ENCODING: 4,
+                        EnumParam.PUBLICKEY_ENCODING: 5, EnumParam.SECRETKEY_ENCODING: 5},
+}
+
+
+@dataclass(frozen=True)
+class AlgorithmFacts:
+    """What the spec fixes about an algorithm, independently of any library."""
+
+    kem: bool
+    raw_public: int  # raw encoding sizes (key pair raw = public || secret)
+    raw_secret: int
+    any_raw_key_imports: bool  # every raw string of the right size is a key (X25519)
+    shared_secret: int
+
+
+FACTS = {"X25519": AlgorithmFacts(kem=False, raw_public=32, raw_secret=32,
+                                  any_raw_key_imports=True, shared_secret=32)}
+RAW = 0
+
+
+@dataclass
+class Obj:
+    kind: HandleKind
+    algorithm: str | None = None  # keys
+    options_type: int | None = None  # options
+    length: int | None = None  # array_output: total, when known
+    pulled: int = 0
+
+
+@dataclass
+class Prediction:
+    allowed: frozenset[Errno]
+    creates: tuple[tuple[HandleKind, str | None, int | None], ...] = ()  # kind, alg, ao length
+    why: str = ""
+
+
+def _only(errno: Errno, why: str = "") -> Prediction:
+    return Prediction(frozenset({errno}), why=why)
+
+
+@dataclass
+class SpecModel:
+    revision: Revision = Revision.JAN2022
+    handle_limit: int = DEFAULT_HANDLE_LIMIT
+    live: dict[int, Obj] = field(default_factory=dict)
+    closed: dict[int, HandleKind] = field(default_factory=dict)
+    image: bytearray = field(default_factory=lambda: bytearray(SIZE))
+
+    # --- guest memory ----------------------------------------------------------------------
+
+    @staticmethod
+    def valid(ptr: int, length: int) -> bool:
+        return (ptr & U32) + (length & U32) <= SIZE
+
+    def bytes_at(self, ptr: int, length: int) -> bytes:
+        return bytes(self.image[ptr & U32 : (ptr & U32) + (length & U32)])
+
+    def decode(self, fn: Function, args: list[int]) -> list[object] | None:
+        """The arguments as the spec reads them, or None when one is not a valid guest value."""
+        values: list[object] = []
+        k = 0
+        for param in fn.params:
+            t = param.type
+            a = args[k]
+            if isinstance(t, EnumParam):
+                if a & U32 >= _ENUM_SIZES[self.revision][t]:
+                    return None
+                values.append(a & U32)
+            elif isinstance(t, StringParam):
+                if not self.valid(a, args[k + 1]):
+                    return None
+                try:
+                    values.append(self.bytes_at(a, args[k + 1]).decode("utf-8"))
+                except UnicodeDecodeError:
+                    return None
+            elif isinstance(t, InBufferParam | OutBufferParam):
+                if not self.valid(a, args[k + 1]):
+                    return None
+                values.append((a & U32, args[k + 1] & U32))
+            elif isinstance(t, OptOptionsParam):
+                if not self.valid(a, 8) or self.image[a & U32] not in (0, 1):
+                    return None
+                some = self.image[a & U32] == 0
+                handle = int.from_bytes(self.bytes_at((a & U32) + 4, 4), "little")
+                values.append(handle if some else None)
+            elif isinstance(t, HandleParam | U64Param):
+                values.append(a)
+            k += len(param.core)
+        for offset, result in zip(fn.out_offsets, fn.results, strict=True):
+            if not self.valid(args[offset], result.type.width):
+                return None
+        return values
+
+    # --- handles ---------------------------------------------------------------------------
+
+    def get(self, kind: HandleKind, handle: object) -> Obj | None:
+        obj = self.live.get(int(handle) & U32)  # type: ignore[call-overload]
+        return obj if obj is not None and obj.kind is kind else None
+
+    def close(self, kind: HandleKind, handle: int) -> Prediction:
+        handle &= U32
+        if self.get(kind, handle) is not None:
+            return Prediction(frozenset({E.SUCCESS}))
+        if self.closed.get(handle) is kind:
+            return _only(E.CLOSED, "closed twice")
+        return _only(E.INVALID_HANDLE, f"no live {kind.name.lower()} {handle:#x}")
+
+    # --- predictions -----------------------------------------------------------------------
+
+    def algorithm(self, algorithm_type: object, name: object) -> str | None:
+        text = str(name)
+        if algorithm_type != KX or not text.isascii() or text.upper() not in FACTS:
+            return None
+        return text.upper()
+
+    def predict(self, fn: Function, values: list[object]) -> Prediction:
+        name = fn.name
+        K = HandleKind
+        if name in ("secrets_manager_open", "secrets_manager_close", "secrets_manager_invalidate",
+                    "keypair_generate_managed", "keypair_store_managed", "keypair_replace_managed",
+                    "keypair_id", "keypair_from_id"):
+            return _only(E.UNSUPPORTED_FEATURE)
+        if name == "options_open":
+            return Prediction(frozenset({E.SUCCESS}), ((K.OPTIONS, None, None),))
+        if name.endswith("_close"):
+            kind = {"options": K.OPTIONS, "keypair": K.KEYPAIR, "publickey": K.PUBLICKEY,
+                    "secretkey": K.SECRETKEY}[name.split("_")[0]]
+            return self.close(kind, int(values[0]))  # type: ignore[call-overload]
+        if name.startswith("options_set"):
+            if self.get(K.OPTIONS, values[0]) is None:
+                return _only(E.INVALID_HANDLE)
+            return _only(E.UNSUPPORTED_OPTION)
+        if name in ("array_output_len", "array_output_pull"):
+            if self.get(K.ARRAY_OUTPUT, values[0]) is None:
+                return _only(E.INVALID_HANDLE)
+            return Prediction(frozenset({E.SUCCESS}))
+        if name in ("keypair_generate", "keypair_import", "publickey_import", "secretkey_import"):
+            return self.predict_new_key(name, values)
+        if name == "keypair_from_pk_and_sk":
+            pk, sk = self.get(K.PUBLICKEY, values[0]), self.get(K.SECRETKEY, values[1])
+            if pk is None or sk is None:
+                return _only(E.INVALID_HANDLE)
+            if pk.algorithm != sk.algorithm:
+                return _only(E.INCOMPATIBLE_KEYS)
+            return Prediction(frozenset({E.SUCCESS, E.INVALID_KEY}),
+                              ((K.KEYPAIR, pk.algorithm, None),))
+        if name in ("keypair_publickey", "keypair_secretkey"):
+            kp = self.get(K.KEYPAIR, values[0])
+            if kp is None:
+                return _only(E.INVALID_HANDLE)
+            kind = K.PUBLICKEY if name == "keypair_publickey" else K.SECRETKEY
+            return Prediction(frozenset({E.SUCCESS}), ((kind, kp.algorithm, None),))
+        if name.endswith("_export"):
+            return self.predict_export(name, values)
+        if name == "publickey_verify":
+            if self.get(K.PUBLICKEY, values[0]) is None:
+                return _only(E.INVALID_HANDLE)
+            return Prediction(frozenset({E.SUCCESS, E.INVALID_KEY}))
+        if name == "publickey_from_secretkey":
+            sk = self.get(K.SECRETKEY, values[0])
+            if sk is None:
+                return _only(E.INVALID_HANDLE)
+            return Prediction(frozenset({E.SUCCESS}), ((K.PUBLICKEY, sk.algorithm, None),))
+        return self.predict_kx(name, values)
+
+    def predict_new_key(self, name: str, values: list[object]) -> Prediction:
+        K = HandleKind
+        alg = self.algorithm(values[0], values[1])
+        if alg is None:
+            return _only(E.UNSUPPORTED_ALGORITHM)
+        facts = FACTS[alg]
+        if name == "keypair_generate":
+            options = values[2]
+            if options is not None:
+                obj = self.get(K.OPTIONS, options)
+                if obj is None or obj.options_type != KX:
+                    return _only(E.INVALID_HANDLE, "options")
+            return Prediction(frozenset({E.SUCCESS}), ((K.KEYPAIR, alg, None),))
+        buffer, encoding = values[2], values[3]
+        assert isinstance(buffer, tuple)
+        length = buffer[1]
+        if encoding != RAW:
+            return _only(E.UNSUPPORTED_ENCODING)
+        kind, size = {
+            "keypair_import": (K.KEYPAIR, facts.raw_public + facts.raw_secret),
+            "publickey_import": (K.PUBLICKEY, facts.raw_public),
+            "secretkey_import": (K.SECRETKEY, facts.raw_secret),
+        }[name]
+        if length != size:
+            return _only(E.INVALID_KEY, f"{length}-byte raw key")
+        always = facts.any_raw_key_imports and kind is not K.KEYPAIR
+        allowed = {E.SUCCESS} if always else {E.SUCCESS, E.INVALID_KEY}
+        return Prediction(frozenset(allowed), ((kind, alg, None),))
+
+    def predict_export(self, name: str, values: list[object]) -> Prediction:
+        K = HandleKind
+        kind = {"keypair_export": K.KEYPAIR, "publickey_export": K.PUBLICKEY,
+                "secretkey_export": K.SECRETKEY}[name]
+        obj = self.get(kind, values[0])
+        if obj is None:
+            return _only(E.INVALID_HANDLE)
+        if values[1] != RAW:
+            return _only(E.UNSUPPORTED_ENCODING)
+        facts = FACTS[str(obj.algorithm)]
+        length = {K.KEYPAIR: facts.raw_public + facts.raw_secret, K.PUBLICKEY: facts.raw_public,
+                  K.SECRETKEY: facts.raw_secret}[kind]
+        return Prediction(frozenset({E.SUCCESS}), ((K.ARRAY_OUTPUT, None, length),))
+
+    def predict_kx(self, name: str, values: list[object]) -> Prediction:
+        K = HandleKind
+        if name == "kx_dh":
+            pk, sk = self.get(K.PUBLICKEY, values[0]), self.get(K.SECRETKEY, values[1])
+            if pk is None or sk is None:
+                return _only(E.INVALID_HANDLE)
+            if pk.algorithm != sk.algorithm:
+                return _only(E.INCOMPATIBLE_KEYS)
+            facts = FACTS[str(pk.algorithm)]
+            if facts.kem:
+                return _only(E.INVALID_OPERATION)
+            return Prediction(frozenset({E.SUCCESS, E.INVALID_KEY}),
+                              ((K.ARRAY_OUTPUT, None, facts.shared_secret),))
+        kind = K.PUBLICKEY if name == "kx_encapsulate" else K.SECRETKEY
+        key = self.get(kind, values[0])
+        if key is None:
+            return _only(E.INVALID_HANDLE)
+        if not FACTS[str(key.algorithm)].kem:
+            return _only(E.INVALID_OPERATION)
+        if name == "kx_encapsulate":
+            outs = ((K.ARRAY_OUTPUT, None, None), (K.ARRAY_OUTPUT, None, None))
+            return Prediction(frozenset({E.SUCCESS}), outs)
+        return Prediction(frozenset({E.SUCCESS, E.VERIFICATION_FAILED}),
+                          ((K.ARRAY_OUTPUT, None, None),))
+
+    # --- checking a trace ------------------------------------------------------------------
+
+    def step(self, fn: Function, args: list[int], result: CallResult) -> str | None:
+        """Check one call against the model and advance; returns what contradicts the model."""
+        values = self.decode(fn, args)
+        prediction = _only(E.GUEST_ERROR, "invalid guest value") if values is None else (
+            self.predict(fn, values))
+        allowed = set(prediction.allowed)
+        if E.SUCCESS in allowed and len(self.live) + len(prediction.creates) > self.handle_limit:
+            allowed = (allowed - {E.SUCCESS}) | {E.TOO_MANY_HANDLES}
+        if result.errno not in allowed:
+            names = "|".join(sorted(e.name.lower() for e in allowed))
+            got = Errno(result.errno).name.lower() if result.errno in E._value2member_map_ else (
+                str(result.errno))
+            return f"model expects {names}{' (' + prediction.why + ')' if prediction.why else ''}"\
+                   f", host answered {got}"
+        if result.errno != E.SUCCESS or values is None:
+            return None
+        return self.advance(fn, values, prediction, result)
+
+    def advance(self, fn: Function, values: list[object], prediction: Prediction,
+                result: CallResult) -> str | None:
+        K = HandleKind
+        if fn.name.endswith("_close"):
+            handle = int(values[0]) & U32  # type: ignore[call-overload]
+            self.closed[handle] = self.live.pop(handle).kind
+        elif fn.name == "array_output_len":
+            obj = self.live[int(values[0]) & U32]  # type: ignore[call-overload]
+            if obj.length is not None and result.outs[0] != obj.length:
+                return f"array_output_len is {result.outs[0]}, model knows {obj.length}"
+            obj.length = result.outs[0]
+            return None
+        elif fn.name == "array_output_pull":
+            return self.pull(int(values[0]) & U32, values[1], result)  # type: ignore[call-overload, arg-type]
+        for (kind, alg, length), out in zip(prediction.creates, result.outs, strict=True):
+            if out is None:
+                return "success, but an out-value was not written"
+            if out in self.live:
+                return f"new {kind.name.lower()} handle {out:#x} is already live"
+            options_type = values[0] if kind is K.OPTIONS else None
+            self.live[out] = Obj(kind, alg, options_type, length)  # type: ignore[arg-type]
+            self.closed.pop(out, None)
+        return None
+
+    def pull(self, handle: int, buffer: tuple[int, int], result: CallResult) -> str | None:
+        obj = self.live[handle]
+        requested = buffer[1]
+        count = result.outs[0]
+        if count is None:
+            return "pull succeeded without writing its count"
+        if obj.length is not None:
+            expected = min(requested, obj.length - obj.pulled)
+            if count != expected:
+                return f"pulled {count} bytes, model expects {expected}"
+        elif count > requested:
+            return f"pulled {count} bytes into a {requested}-byte buffer"
+        obj.pulled += count
+        if obj.length is None and count < requested:
+            obj.length = obj.pulled  # a short pull drained the output
+        if obj.length is not None and obj.pulled == obj.length:
+            self.closed[handle] = self.live.pop(handle).kind
+        return None
+
+
+def check_trace(program: Program, trace: Trace, *, revision: Revision,
+                handle_limit: int) -> Finding | None:
+    model = SpecModel(revision, handle_limit)
+    model.image = initial_image(program)
+    for index, (call, result) in enumerate(zip(program.calls, trace.results, strict=True)):
+        args = [
+            (trace.results[a.call].outs[a.index] or 0) if isinstance(a, OutRef) else a
+            for a in call.args
+        ]
+        problem = model.step(FUNCTIONS[call.function], args, result)
+        if problem is not None:
+            return Finding(Oracle.MODEL, index, call.function, (trace.backend,), problem)
+        apply(model.image, result.writes)
+    return None
+
+
+def check(program: Program, traces: dict[str, Trace], *, revision: Revision = Revision.JAN2022,
+          handle_limit: int = DEFAULT_HANDLE_LIMIT) -> list[Finding]:
+    """One finding per distinct problem, naming every backend that shows it."""
+    by_problem: dict[tuple[int | None, str], list[str]] = {}
+    findings: dict[tuple[int | None, str], Finding] = {}
+    for trace in traces.values():
+        found = check_trace(program, trace, revision=revision, handle_limit=handle_limit)
+        if found is not None:
+            key = (found.call, found.detail)
+            by_problem.setdefault(key, []).append(trace.backend)
+            findings[key] = found
+    return [
+        Finding(f.oracle, f.call, f.function, tuple(sorted(by_problem[k])), f.detail)
+        for k, f in findings.items()
+    ]

@@ -1,0 +1,130 @@
+"""The fuzz targets as data: each a magic byte, the operations it uses and its set-up.
+
+An input's first byte names its target, so any saved input (an artifact, a corpus file, a
+regression) says by itself how to decode it; a file whose first byte is no target's is
+foreign.  The rest is read front to back into operations (:mod:`harness.ops`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from harness.fuzzinput import Exhausted, Reader, Writer
+from harness.ops import ALGORITHM_NAMES, OPS_BY_NAME, Op, ProgramGen, read_op, write_op
+from harness.program import Program
+from impls import load_all
+from impls.base import Mechanism
+
+MAX_OPS = 48
+
+
+def _kem_names() -> tuple[bytes, ...]:
+    names = {alg.name for b in load_all() for alg in b.algorithms.values()
+             if alg.mechanism is Mechanism.KEM}
+    return tuple(sorted(n.encode() for n in names))
+
+
+def _dh_names() -> tuple[bytes, ...]:
+    names = {alg.name for b in load_all() for alg in b.algorithms.values()
+             if alg.mechanism is Mechanism.DH}
+    return tuple(sorted(n.encode() for n in names))
+
+
+def _emit_all(gen: ProgramGen, data: bytes) -> None:
+    reader = Reader(data)
+    while True:
+        try:
+            op = read_op(reader, frozenset(o.id for o in OPS_BY_NAME.values()))
+        except Exhausted:
+            return
+        if op is not None:
+            op.kind.emit(gen, op.values)
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    magic: int
+    description: str
+    ops: frozenset[str]
+    algorithms: Callable[[], Sequence[bytes]]
+    setup: tuple[str, ...] = ()  # operations (by name, default fields) run before the input's
+
+    @property
+    def op_ids(self) -> frozenset[int]:
+        return frozenset(OPS_BY_NAME[name].id for name in self.ops)
+
+
+_ALL_OPS = frozenset(OPS_BY_NAME)
+_KEY_OPS = frozenset({
+    "generate", "publickey_import", "secretkey_import", "keypair_import", "keypair_publickey",
+    "keypair_secretkey", "publickey_from_secretkey", "keypair_from_pk_and_sk", "keypair_export",
+    "publickey_export", "secretkey_export", "array_output_len", "array_output_pull", "kx_dh",
+    "publickey_verify",
+})
+_DH_OPS = frozenset({"generate", "publickey_import", "secretkey_import", "keypair_secretkey",
+                     "keypair_publickey", "publickey_verify", "kx_dh", "array_output_len",
+                     "array_output_pull"})
+_KEM_OPS = frozenset({"generate", "keypair_publickey", "keypair_secretkey", "publickey_import",
+                      "secretkey_import", "kx_encapsulate", "kx_decapsulate",
+                      "array_output_len", "array_output_pull"})
+
+TARGETS: tuple[Target, ...] = (
+    Target("abi_sequence", 0xA5, "structure-aware programs over the whole interface",
+           _ALL_OPS, lambda: ALGORITHM_NAMES),
+    Target("key_import", 0xB6, "crafted key bytes in every encoding, then used",
+           _KEY_OPS, lambda: ALGORITHM_NAMES),
+    Target("dh", 0xC7, "crafted public keys against generated secret keys",
+           _DH_OPS, _dh_names, setup=("generate", "keypair_secretkey", "keypair_publickey")),
+    Target("kem", 0xD8, "crafted ciphertexts against generated KEM keys",
+           _KEM_OPS, _kem_names, setup=("generate", "keypair_secretkey", "keypair_publickey")),
+)
+BY_NAME = {t.name: t for t in TARGETS}
+BY_MAGIC = {t.magic: t for t in TARGETS}
+
+
+class ForeignInput(ValueError):
+    """Bytes that are not a kxfuzz input."""
+
+
+@dataclass(frozen=True)
+class Decoded:
+    target: Target
+    ops: tuple[Op, ...]
+    program: Program
+
+
+def decode(data: bytes) -> Decoded:
+    """The target, operations and program an input stands for."""
+    if not data or data[0] not in BY_MAGIC:
+        first = f"{data[0]:#04x}" if data else "nothing"
+        raise ForeignInput(f"not a kxfuzz input (first byte {first} names no target)")
+    target = BY_MAGIC[data[0]]
+    gen = ProgramGen(tuple(target.algorithms()))
+    if not gen.algorithms:  # e.g. the kem target before any KEM exists: nothing to do
+        return Decoded(target, (), Program())
+    for name in target.setup:
+        write_op(setup := Writer(), name)
+        _emit_all(gen, setup.getvalue())
+    reader = Reader(data[1:])
+    ops: list[Op] = []
+    allowed = target.op_ids
+    while len(ops) < MAX_OPS:
+        try:
+            op = read_op(reader, allowed)
+            if op is not None:
+                op.kind.emit(gen, op.values)
+                ops.append(op)
+        except Exhausted:
+            break
+    return Decoded(target, tuple(ops), gen.build())
+
+
+def encode(target: str, ops: Sequence[tuple[str, dict[str, int | bytes]]]) -> bytes:
+    """An input for ``target`` made of the named operations (for seeds and tests)."""
+    writer = Writer()
+    writer.u8(BY_NAME[target].magic)
+    for name, values in ops:
+        write_op(writer, name, **values)
+    return writer.getvalue()
