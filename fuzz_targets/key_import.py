@@ -13,7 +13,9 @@ import sys
 
 import atheris
 
-with atheris.instrument_imports(include=["harness", "impls"]):
+from harness.coverage import INSTRUMENTED
+
+with atheris.instrument_imports(include=INSTRUMENTED):
     from harness.fuzzing import test_one_input
 
 TestOneInput = test_one_input("key_import")

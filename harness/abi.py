@@ -217,14 +217,16 @@ class ResultType(enum.Enum):
 class Param:
     name: str
     type: ParamType
+    core: tuple[CoreType, ...] = field(init=False)  # its core-wasm lowering
 
-    @property
-    def core(self) -> tuple[CoreType, ...]:
+    def __post_init__(self) -> None:
         if isinstance(self.type, U64Param):
-            return (CoreType.I64,)
-        if isinstance(self.type, StringParam | InBufferParam | OutBufferParam):
-            return (CoreType.I32, CoreType.I32)
-        return (CoreType.I32,)
+            core: tuple[CoreType, ...] = (CoreType.I64,)
+        elif isinstance(self.type, StringParam | InBufferParam | OutBufferParam):
+            core = (CoreType.I32, CoreType.I32)
+        else:
+            core = (CoreType.I32,)
+        object.__setattr__(self, "core", core)
 
     @property
     def witx(self) -> str:
@@ -262,8 +264,15 @@ class Function:
     """Lowered parameter list: the params, then one i32 out-pointer per result."""
     out_offsets: tuple[int, ...] = field(init=False)
     """Core-argument index of each result's out-pointer."""
+    param_offsets: tuple[int, ...] = field(init=False)
+    """Core-argument index where each parameter starts."""
 
     def __post_init__(self) -> None:
+        offsets, k = [], 0
+        for param in self.params:
+            offsets.append(k)
+            k += len(param.core)
+        object.__setattr__(self, "param_offsets", tuple(offsets))
         lowered = tuple(c for p in self.params for c in p.core)
         core = lowered + (CoreType.I32,) * len(self.results)
         object.__setattr__(self, "core_params", core)
@@ -272,6 +281,7 @@ class Function:
     @property
     def arity(self) -> int:
         return len(self.core_params)
+
 
 
 # --- the table -------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ written.  So an error never writes anything, and a success writes every out-valu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from harness.abi import (
@@ -64,41 +64,49 @@ def decode_opt_options(memory: GuestMemory, ptr: int) -> int | None:
     return int.from_bytes(struct[4:8], "little")
 
 
+Decoder = Callable[[tuple[int, ...], GuestMemory, Revision], Any]
+
+
+def _decoder(t: Any, k: int) -> Decoder:
+    """How to read one parameter that starts at core argument ``k``."""
+    if isinstance(t, HandleParam):
+        return lambda a, m, r: a[k] & U32
+    if isinstance(t, EnumParam):
+        return lambda a, m, r: decode_enum(t, a[k] & U32, r)
+    if isinstance(t, U64Param):
+        return lambda a, m, r: a[k] & U64
+    if isinstance(t, StringParam):
+        return lambda a, m, r: m.read_string(a[k], a[k + 1])
+    if isinstance(t, InBufferParam):
+        return lambda a, m, r: m.read(a[k], a[k + 1])
+    if isinstance(t, OutBufferParam):
+        return lambda a, m, r: Region(*m.check(a[k], a[k + 1]))
+    if isinstance(t, OptOptionsParam):
+        return lambda a, m, r: decode_opt_options(m, a[k])
+    raise TypeError(t)  # pragma: no cover - the ABI table has no other parameter type
+
+
+def decoders(fn: Function) -> tuple[Decoder, ...]:
+    return tuple(_decoder(p.type, k) for p, k in zip(fn.params, fn.param_offsets, strict=True))
+
+
 def decode_params(fn: Function, args: tuple[int, ...], memory: GuestMemory,
                   revision: Revision) -> list[Any]:
-    raw: Iterator[int] = iter(args)
-    values: list[Any] = []
-    for param in fn.params:
-        t = param.type
-        if isinstance(t, HandleParam):
-            values.append(next(raw) & U32)
-        elif isinstance(t, EnumParam):
-            values.append(decode_enum(t, next(raw) & U32, revision))
-        elif isinstance(t, U64Param):
-            values.append(next(raw) & U64)
-        elif isinstance(t, StringParam):
-            values.append(memory.read_string(next(raw), next(raw)))
-        elif isinstance(t, InBufferParam):
-            values.append(memory.read(next(raw), next(raw)))
-        elif isinstance(t, OutBufferParam):
-            values.append(Region(*memory.check(next(raw), next(raw))))
-        elif isinstance(t, OptOptionsParam):
-            values.append(decode_opt_options(memory, next(raw)))
-        else:  # pragma: no cover - the ABI table has no other parameter type
-            raise TypeError(t)
-    return values
+    return [decode(args, memory, revision) for decode in decoders(fn)]
 
 
 def make_entry(host: Host, fn: Function) -> Entry:
     """The Python function wasmtime calls for ``fn``: raw i32/i64 in, errno out."""
     method: Callable[..., tuple[int, ...]] = getattr(host, fn.name)
     outs = tuple(zip(fn.out_offsets, (r.type.width for r in fn.results), strict=True))
+    params = decoders(fn)
 
     def entry(*args: int) -> int:
         memory = host.memory
         host.calls.append((fn.name, len(memory.writes)))
         try:
-            values = decode_params(fn, args, memory, host.revision)
+            revision = host.revision
+            values = [decode(args, memory, revision) for decode in params]
             targets = [(memory.check(args[i], width)[0], width) for i, width in outs]
             results = method(*values)
         except CryptoError as error:

@@ -13,5 +13,9 @@ class CryptoError(Exception):
     """An error the interface defines; the host returns ``errno`` to the guest."""
 
     def __init__(self, errno: Errno, detail: str = "") -> None:
-        super().__init__(f"{errno.name.lower()}{': ' + detail if detail else ''}")
+        super().__init__(errno, detail)
         self.errno = errno
+        self.detail = detail
+
+    def __str__(self) -> str:  # formatted only when shown: errors are on the hot path
+        return f"{self.errno.name.lower()}{': ' + self.detail if self.detail else ''}"

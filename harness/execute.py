@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from harness.abi import Revision
 from harness.divergences import known
 from harness.findings import Finding, Oracle
 from harness.handles import DEFAULT_HANDLE_LIMIT
 from harness.oracles import differential, invariants, model
-from harness.program import Program
+from harness.program import Program, encode_program
 from harness.runner import ProgramRunner, Trace
 from impls import load_all
 from impls.base import Backend
@@ -43,20 +43,30 @@ class Executor:
     def run(self, program: Program) -> Outcome:
         traces: dict[str, Trace] = {}
         found: list[Finding] = []
+        encoded = encode_program(program)
         for runner in self.runners:
             try:
-                traces[runner.backend.name] = runner.run(program)
+                traces[runner.backend.name] = runner.run(encoded)
             except Exception as exc:  # the crash oracle: anything escaping host or backend
                 found.append(_crash(runner, exc))
         if not found:
-            found += model.check(program, traces, revision=self.revision,
-                                 handle_limit=self.handle_limit)
-            found += invariants.check(program, traces)
             found += differential.check(program, traces)
+            # Identical traces get identical verdicts: judge one and name every backend.
+            judged = traces if found else _one_for_all(traces)
+            found += model.check(program, judged, revision=self.revision,
+                                 handle_limit=self.handle_limit)
+            found += invariants.check(program, judged)
+            if judged is not traces:
+                found = [replace(f, backends=tuple(sorted(traces))) for f in found]
         outcome = Outcome(program, traces)
         for finding in found:
             (outcome.known if known(finding) else outcome.findings).append(finding)
         return outcome
+
+
+def _one_for_all(traces: dict[str, Trace]) -> dict[str, Trace]:
+    first = next(iter(traces.values()), None)
+    return {first.backend: first} if first is not None else {}
 
 
 def _crash(runner: ProgramRunner, exc: Exception) -> Finding:

@@ -45,9 +45,10 @@ class HandleTables:
         return tuple(handles)
 
     def get(self, kind: HandleKind, handle: int) -> Any:
-        if handle >> _COUNTER_BITS != kind or handle not in self._live:
-            raise CryptoError(Errno.INVALID_HANDLE, f"{kind.name.lower()} {handle:#x}")
-        return self._live[handle]
+        obj = self._live.get(handle) if handle >> _COUNTER_BITS == kind else None
+        if obj is None:
+            raise CryptoError(Errno.INVALID_HANDLE, "no such live handle")
+        return obj
 
     def was_issued(self, kind: HandleKind, handle: int) -> bool:
         counter = handle & _COUNTER_MASK

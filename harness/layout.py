@@ -12,6 +12,7 @@ from harness.abi import MAX_ARITY, MAX_RESULTS
 
 PAGE = 65536
 DATA_PAGES = 1  # the host-visible memory: 64 KiB, fixed (no growth)
+DATA_SIZE = DATA_PAGES * PAGE
 
 TAG_IMMEDIATE = 0  # slot value is the argument
 TAG_REFERENCE = 1  # slot value is a program-memory address holding an earlier out-value

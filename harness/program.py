@@ -88,13 +88,26 @@ def _reference(program: Program, index: int, ref: OutRef) -> int:
     return layout.out_value_address(ref.call, ref.index)
 
 
-def check_segments(program: Program, memory_size: int) -> None:
+@dataclass(frozen=True)
+class EncodedProgram:
+    """A program ready to run: its call records and the memory image it starts from."""
+
+    program: Program
+    records: bytes
+    image: bytes
+
+
+def encode_program(program: Program) -> EncodedProgram:
+    """Encode once; every backend's run (and every oracle) shares the result."""
+    image = bytearray(layout.DATA_SIZE)
     for segment in program.segments:
-        if segment.address < 0 or segment.address + len(segment.data) > memory_size:
+        if segment.address < 0 or segment.address + len(segment.data) > layout.DATA_SIZE:
             raise ProgramError(
                 f"segment at {segment.address:#x} of {len(segment.data)} bytes does not fit"
-                f" in {memory_size} bytes of guest memory"
+                f" in {layout.DATA_SIZE} bytes of guest memory"
             )
+        image[segment.address : segment.address + len(segment.data)] = segment.data
+    return EncodedProgram(program, encode_calls(program), bytes(image))
 
 
 @dataclass

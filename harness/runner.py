@@ -15,7 +15,7 @@ from harness.guest_wat import guest_wat
 from harness.handles import DEFAULT_HANDLE_LIMIT
 from harness.host import Host
 from harness.memory import WasmtimeMemory
-from harness.program import Program, check_segments, encode_calls
+from harness.program import EncodedProgram, Program, encode_program
 from harness.runtime import FastCall, HostLinkage, engine
 from impls.base import Backend
 
@@ -33,6 +33,7 @@ class CallResult:
 class Trace:
     backend: str
     results: tuple[CallResult, ...]
+    initial: bytes  # the host-visible memory the run started from
     memory: bytes  # the host-visible memory after the run
 
 
@@ -74,14 +75,12 @@ class ProgramRunner:
     def backend(self) -> Backend:
         return self.host.backend
 
-    def run(self, program: Program) -> Trace:
-        records = encode_calls(program)
-        check_segments(program, self.data.size())
+    def run(self, program: Program | EncodedProgram) -> Trace:
+        encoded = program if isinstance(program, EncodedProgram) else encode_program(program)
+        program = encoded.program
         self.host.reset(SeededEntropy(self.seed))
-        self.data.fill(0)
-        for segment in program.segments:
-            self.data.write(segment.address, segment.data)
-        self.program.write(layout.CALLS_BASE, records)
+        self.data.write(0, encoded.image)
+        self.program.write(layout.CALLS_BASE, encoded.records)
         count = len(program.calls)
         executed = self._run(count)
         assert executed == count
@@ -94,4 +93,5 @@ class ProgramRunner:
             n_outs = len(FUNCTIONS[call.function].results)
             outs = tuple(values[j] if mask >> j & 1 else None for j in range(n_outs))
             results.append(CallResult(errno, outs, tuple(writes[marks[index] : marks[index + 1]])))
-        return Trace(self.backend.name, tuple(results), self.data.read(0, self.data.size()))
+        return Trace(self.backend.name, tuple(results), encoded.image,
+                     self.data.read(0, self.data.size()))

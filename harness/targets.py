@@ -7,6 +7,7 @@ foreign.  The rest is read front to back into operations (:mod:`harness.ops`).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -42,7 +43,7 @@ def _emit_all(gen: ProgramGen, data: bytes) -> None:
             op.kind.emit(gen, op.values)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Target:
     name: str
     magic: int
@@ -51,9 +52,14 @@ class Target:
     algorithms: Callable[[], Sequence[bytes]]
     setup: tuple[str, ...] = ()  # operations (by name, default fields) run before the input's
 
-    @property
+    @functools.cached_property
     def op_ids(self) -> frozenset[int]:
         return frozenset(OPS_BY_NAME[name].id for name in self.ops)
+
+    @functools.cached_property
+    def names(self) -> tuple[bytes, ...]:
+        """The algorithm names its ``alg`` fields choose from."""
+        return tuple(self.algorithms())
 
 
 _ALL_OPS = frozenset(OPS_BY_NAME)
@@ -101,7 +107,7 @@ def decode(data: bytes) -> Decoded:
         first = f"{data[0]:#04x}" if data else "nothing"
         raise ForeignInput(f"not a kxfuzz input (first byte {first} names no target)")
     target = BY_MAGIC[data[0]]
-    gen = ProgramGen(tuple(target.algorithms()))
+    gen = ProgramGen(target.names)
     if not gen.algorithms:  # e.g. the kem target before any KEM exists: nothing to do
         return Decoded(target, (), Program())
     for name in target.setup:

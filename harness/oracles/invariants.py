@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from harness.abi import FUNCTIONS, Errno, OutBufferParam, ResultType
 from harness.findings import Finding, Oracle
-from harness.oracles.memory_image import apply, initial_image
+from harness.oracles.memory_image import apply
 from harness.program import Arg, OutRef, Program
 from harness.runner import CallResult, Trace
 
@@ -29,12 +29,9 @@ def _value(arg: Arg, results: tuple[CallResult, ...]) -> int:
 
 def _regions(function: str, args: list[int]) -> list[tuple[int, int]]:
     fn = FUNCTIONS[function]
-    regions = []
-    position = 0
-    for param in fn.params:
-        if isinstance(param.type, OutBufferParam):
-            regions.append((args[position] & U32, args[position + 1] & U32))
-        position += len(param.core)
+    regions = [(args[k] & U32, args[k + 1] & U32)
+               for param, k in zip(fn.params, fn.param_offsets, strict=True)
+               if isinstance(param.type, OutBufferParam)]
     for offset, result in zip(fn.out_offsets, fn.results, strict=True):
         regions.append((args[offset] & U32, result.type.width))
     return regions
@@ -47,7 +44,7 @@ def _inside(address: int, length: int, regions: list[tuple[int, int]]) -> bool:
 def check_trace(program: Program, trace: Trace) -> Finding | None:
     backend = (trace.backend,)
     live: set[int] = set()
-    image = initial_image(program)
+    image = bytearray(trace.initial)
     for index, (call, result) in enumerate(zip(program.calls, trace.results, strict=True)):
         fn = FUNCTIONS[call.function]
 

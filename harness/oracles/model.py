@@ -29,7 +29,7 @@ from harness.abi import (
 )
 from harness.findings import Finding, Oracle
 from harness.handles import DEFAULT_HANDLE_LIMIT
-from harness.oracles.memory_image import SIZE, apply, initial_image
+from harness.oracles.memory_image import SIZE, apply
 from harness.program import OutRef, Program
 from harness.runner import CallResult, Trace
 
@@ -102,8 +102,7 @@ class SpecModel:
     def decode(self, fn: Function, args: list[int]) -> list[object] | None:
         """The arguments as the spec reads them, or None when one is not a valid guest value."""
         values: list[object] = []
-        k = 0
-        for param in fn.params:
+        for param, k in zip(fn.params, fn.param_offsets, strict=True):
             t = param.type
             a = args[k]
             if isinstance(t, EnumParam):
@@ -129,7 +128,6 @@ class SpecModel:
                 values.append(handle if some else None)
             elif isinstance(t, HandleParam | U64Param):
                 values.append(a)
-            k += len(param.core)
         for offset, result in zip(fn.out_offsets, fn.results, strict=True):
             if not self.valid(args[offset], result.type.width):
                 return None
@@ -342,7 +340,7 @@ class SpecModel:
 def check_trace(program: Program, trace: Trace, *, revision: Revision,
                 handle_limit: int) -> Finding | None:
     model = SpecModel(revision, handle_limit)
-    model.image = initial_image(program)
+    model.image = bytearray(trace.initial)
     for index, (call, result) in enumerate(zip(program.calls, trace.results, strict=True)):
         args = [
             (trace.results[a.call].outs[a.index] or 0) if isinstance(a, OutRef) else a
