@@ -42,6 +42,7 @@ seeds: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_programs.py
+	$(BIN)/python bench/bench_targets.py
 
 docs: $(STAMP)
 	$(BIN)/kxfuzz abi > docs/ABI.md

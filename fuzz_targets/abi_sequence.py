@@ -14,9 +14,9 @@ import sys
 
 import atheris
 
-from harness.coverage import INSTRUMENTED
+from harness.coverage import EXCLUDE, INCLUDE
 
-with atheris.instrument_imports(include=INSTRUMENTED):
+with atheris.instrument_imports(include=INCLUDE, exclude=EXCLUDE):
     from harness.fuzzing import test_one_input
 
 TestOneInput = test_one_input("abi_sequence")

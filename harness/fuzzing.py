@@ -8,15 +8,19 @@ from collections.abc import Callable
 from harness.execute import Executor, Outcome
 from harness.findings import FindingError
 from harness.targets import BY_MAGIC, BY_NAME, ForeignInput, decode
+from impls import load_all
 
 # Small enough that fuzz inputs reach too_many_handles; the model is told the same number.
 FUZZ_HANDLE_LIMIT = 32
 
 
+BACKENDS = load_all()  # loaded at import, so a fuzz target instruments them too
+
+
 @functools.cache
 def executor() -> Executor:
     """The one configuration used by fuzzing, replay and the corpus regression tests."""
-    return Executor(handle_limit=FUZZ_HANDLE_LIMIT)
+    return Executor(BACKENDS, handle_limit=FUZZ_HANDLE_LIMIT)
 
 
 def run_input(data: bytes) -> Outcome | None:

@@ -1,0 +1,132 @@
+"""Each oracle sees the kind of bug it exists for (bugs planted with monkeypatch)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from harness import handles as handles_module
+from harness import memory as memory_module
+from harness.abi import Errno
+from harness.execute import Executor
+from harness.findings import Oracle
+from harness.host import Host
+from harness.program import OutRef, Program
+from impls import load_all
+from impls.libsodium.x25519 import X25519 as SodiumX25519
+from tests.kx import ALICE_SK, BOB_PK, LOW_ORDER, Kx
+
+
+@pytest.fixture
+def executor() -> Iterator[Executor]:
+    yield Executor(load_all(), handle_limit=32)
+
+
+def _oracles(executor: Executor, program: Program) -> set[Oracle]:
+    return {f.oracle for f in executor.run(program).findings}
+
+
+def _dh_program(pk: bytes = BOB_PK) -> Program:
+    p = Kx()
+    pk_call = p.import_public(pk)
+    sk = p.import_secret(ALICE_SK)
+    p.call("publickey_verify", OutRef(pk_call))
+    dh = p.call("kx_dh", OutRef(pk_call), OutRef(sk), p.out())
+    p.pull(dh, 32)
+    return p.build()
+
+
+def test_clean_programs_have_no_findings(executor: Executor) -> None:
+    assert executor.run(_dh_program()).findings == []
+    assert executor.run(_dh_program(LOW_ORDER[2])).findings == []
+
+
+def test_differential_sees_one_backend_accepting_a_low_order_point(
+    executor: Executor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(SodiumX25519, "verify_public", lambda self, pk: None)
+    findings = executor.run(_dh_program(LOW_ORDER[2])).findings
+    assert [f.oracle for f in findings] == [Oracle.DIFFERENTIAL]
+    assert findings[0].function == "publickey_verify"
+    assert "invalid_key" in findings[0].detail and "success" in findings[0].detail
+
+
+def test_model_sees_an_off_by_one_in_the_shared_bounds_check(
+    executor: Executor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = memory_module.GuestMemory.check
+
+    def off_by_one(self: Any, ptr: int, length: int) -> tuple[int, int]:
+        if (ptr & 0xFFFFFFFF) + (length & 0xFFFFFFFF) == self.raw.size():
+            raise memory_module.CryptoError(Errno.GUEST_ERROR)  # `>=` where `>` belongs
+        return original(self, ptr, length)
+
+    monkeypatch.setattr(memory_module.GuestMemory, "check", off_by_one)
+    p = Kx()
+    key = p.place(0x10000 - 32, BOB_PK)  # a key that ends exactly at the end of memory
+    p.call("publickey_import", 2, *p.alg, key, 32, 0, p.out())
+    findings = executor.run(p.build()).findings
+    assert [f.oracle for f in findings] == [Oracle.MODEL]
+    assert set(findings[0].backends) == {"cryptography", "libsodium"}
+
+
+def test_model_sees_a_missing_closed_handle_check(
+    executor: Executor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(handles_module.HandleTables, "close",
+                        lambda self, kind, handle: self._live.pop(handle, None) and None)
+    p = Kx()
+    pk = p.import_public(BOB_PK)
+    p.call("publickey_close", OutRef(pk))
+    p.call("publickey_close", OutRef(pk))
+    assert _oracles(executor, p.build()) == {Oracle.MODEL}
+
+
+def test_model_sees_an_array_output_that_never_closes(
+    executor: Executor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(handles_module.HandleTables, "discard", lambda self, handle: None)
+    p = Kx()
+    pk = p.import_public(BOB_PK)
+    out = p.call("publickey_export", OutRef(pk), 0, p.out())
+    p.pull(out, 32)
+    p.call("array_output_len", OutRef(out), p.out())
+    assert _oracles(executor, p.build()) == {Oracle.MODEL}
+
+
+def test_invariants_see_an_out_value_written_on_error(
+    executor: Executor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = Host.publickey_import
+
+    def leaky(self: Host, *args: Any) -> tuple[int, ...]:
+        self.memory.write(0x100, b"\x01\x02\x03\x04")  # written, then the call fails
+        return original(self, *args)
+
+    monkeypatch.setattr(Host, "publickey_import", leaky)
+    p = Kx()
+    p.import_public(bytes(31))
+    # host methods are bound when a runner is made: make one after planting
+    assert _oracles(Executor(load_all(), handle_limit=32), p.build()) == {Oracle.INVARIANTS}
+
+
+def test_crash_oracle_sees_an_exception_escaping_a_backend(
+    executor: Executor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(self: Any, pk: bytes, sk: bytes) -> bytes:
+        raise KeyError("boom")
+
+    monkeypatch.setattr(SodiumX25519, "dh", broken)
+    findings = executor.run(_dh_program()).findings
+    assert [(f.oracle, f.function, f.backends) for f in findings] == [
+        (Oracle.CRASH, "kx_dh", ("libsodium",))]
+    assert "KeyError" in findings[0].signature()
+
+
+def test_signatures_are_one_line(executor: Executor, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(SodiumX25519, "verify_public", lambda self, pk: None)
+    finding = executor.run(_dh_program(LOW_ORDER[0])).findings[0]
+    assert "\n" not in finding.signature()
+    assert finding.signature().startswith("differential: publickey_verify#2 [")
