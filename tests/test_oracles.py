@@ -10,6 +10,7 @@ import pytest
 from harness import handles as handles_module
 from harness import memory as memory_module
 from harness.abi import Errno
+from harness.errors import CryptoError
 from harness.execute import Executor
 from harness.findings import Oracle
 from harness.host import Host
@@ -60,7 +61,7 @@ def test_model_sees_an_off_by_one_in_the_shared_bounds_check(
 
     def off_by_one(self: Any, ptr: int, length: int) -> tuple[int, int]:
         if (ptr & 0xFFFFFFFF) + (length & 0xFFFFFFFF) == self.raw.size():
-            raise memory_module.CryptoError(Errno.GUEST_ERROR)  # `>=` where `>` belongs
+            raise CryptoError(Errno.GUEST_ERROR)  # `>=` where `>` belongs
         return original(self, ptr, length)
 
     monkeypatch.setattr(memory_module.GuestMemory, "check", off_by_one)
