@@ -18,6 +18,7 @@ from harness import layout
 from harness.abi import FUNCTIONS, MAX_ARITY, HandleKind
 from harness.fuzzinput import Exhausted, Reader, Writer
 from harness.program import Arg, OutRef, Program, ProgramBuilder
+from impls import x25519_common as x25519
 
 END = layout.DATA_PAGES * layout.PAGE
 U32 = 0xFFFF_FFFF
@@ -36,19 +37,9 @@ Value = int | bytes
 # --- the pools that selectors index (append only: saved inputs index them) -------------------
 
 KEY_POOL: tuple[bytes, ...] = (
-    bytes.fromhex("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a"),  # RFC 7748
-    bytes.fromhex("8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a"),
-    bytes.fromhex("5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb"),
-    bytes.fromhex("de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f"),
-    bytes(32),
-    (1).to_bytes(32, "little"),
-    bytes.fromhex("e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800"),
-    bytes.fromhex("5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f1157"),
-    bytes.fromhex("ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"),
-    bytes.fromhex("edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"),
-    bytes.fromhex("eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"),
-    bytes.fromhex("8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a"
-                  "77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a"),
+    x25519.ALICE_SK, x25519.ALICE_PK, x25519.BOB_SK, x25519.BOB_PK,  # RFC 7748 section 6.1
+    *x25519.LOW_ORDER,
+    x25519.ALICE_PK + x25519.ALICE_SK,  # a raw key pair
 )
 BLOB_KEY = 0xFF  # key selector: use the blob itself
 

@@ -13,6 +13,7 @@ from harness.abi import (
 )
 from harness.program import OutRef, ProgramBuilder
 from harness.runner import Trace
+from impls import x25519_common as _v
 
 KX = int(AlgorithmType.KEY_EXCHANGE)
 RAW = key_encoding_number(KeyEncoding.RAW, Revision.JAN2022)
@@ -20,24 +21,10 @@ KP_RAW = keypair_encoding_number(KeypairEncoding.RAW)
 OPT_NONE = 1
 CANARY = b"\xaa" * 8
 
-# RFC 7748 section 6.1
-ALICE_SK = bytes.fromhex("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a")
-ALICE_PK = bytes.fromhex("8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a")
-BOB_SK = bytes.fromhex("5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb")
-BOB_PK = bytes.fromhex("de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f")
-SHARED = bytes.fromhex("4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742")
-
-# Curve25519 u-coordinates of small order (and their non-canonical forms), as blocked by
-# libsodium: 0, 1, two points of order 8, p-1, p, p+1.
-LOW_ORDER = [
-    bytes(32),
-    (1).to_bytes(32, "little"),
-    bytes.fromhex("e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800"),
-    bytes.fromhex("5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f1157"),
-    bytes.fromhex("ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"),
-    bytes.fromhex("edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"),
-    bytes.fromhex("eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"),
-]
+# RFC 7748 section 6.1 and the small-order points, as impls/x25519_common.py cites them
+ALICE_SK, ALICE_PK, BOB_SK, BOB_PK = _v.ALICE_SK, _v.ALICE_PK, _v.BOB_SK, _v.BOB_PK
+SHARED = _v.SHARED
+LOW_ORDER = list(_v.LOW_ORDER)
 
 
 class Kx(ProgramBuilder):

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from cryptography.hazmat.primitives.asymmetric import x25519
 
 from harness.abi import KeyEncoding
-from impls.base import KxAlgorithm, Mechanism, invalid_key, require_length, unsupported_encoding
-from impls.x25519_common import KEY_LENGTH, PROBE_SCALAR
+from impls.base import invalid_key, require_length, unsupported_encoding
+from impls.x25519_common import KEY_LENGTH, PROBE_SCALAR, X25519Algorithm
 
 _PROBE = x25519.X25519PrivateKey.from_private_bytes(PROBE_SCALAR)
 
@@ -20,13 +18,7 @@ def _exchange(sk: x25519.X25519PrivateKey, pk: x25519.X25519PublicKey) -> bytes:
         raise invalid_key("low-order public key") from exc
 
 
-class X25519(KxAlgorithm):
-    name = "X25519"
-    mechanism: ClassVar = Mechanism.DH
-    seed_length = KEY_LENGTH
-    raw_public_length = KEY_LENGTH
-    raw_secret_length = KEY_LENGTH
-
+class X25519(X25519Algorithm):
     def generate(self, seed: bytes) -> tuple[x25519.X25519PublicKey, x25519.X25519PrivateKey]:
         sk = x25519.X25519PrivateKey.from_private_bytes(seed)
         return sk.public_key(), sk

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 import nacl.exceptions
 from nacl import bindings
 
 from harness.abi import KeyEncoding
-from impls.base import KxAlgorithm, Mechanism, invalid_key, require_length, unsupported_encoding
-from impls.x25519_common import KEY_LENGTH, PROBE_SCALAR
+from impls.base import invalid_key, require_length, unsupported_encoding
+from impls.x25519_common import KEY_LENGTH, PROBE_SCALAR, X25519Algorithm
 
 
 def _scalarmult(sk: bytes, pk: bytes) -> bytes:
@@ -27,13 +25,7 @@ def _raw(data: bytes, encoding: KeyEncoding, what: str) -> bytes:
     return bytes(data)
 
 
-class X25519(KxAlgorithm):
-    name = "X25519"
-    mechanism: ClassVar = Mechanism.DH
-    seed_length = KEY_LENGTH
-    raw_public_length = KEY_LENGTH
-    raw_secret_length = KEY_LENGTH
-
+class X25519(X25519Algorithm):
     def generate(self, seed: bytes) -> tuple[bytes, bytes]:
         sk = _raw(seed, KeyEncoding.RAW, "X25519 seed")
         return self.public_from_secret(sk), sk
