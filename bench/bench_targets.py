@@ -25,7 +25,7 @@ from nacl import bindings
 
 from harness.fuzzing import run_input, test_one_input
 from harness.ops import KEY_POOL, SPECIAL
-from harness.targets import encode
+from harness.targets import decode, encode
 from impls.x25519_common import PROBE_SCALAR
 
 SEED = bytes(range(32))
@@ -51,6 +51,9 @@ CRYPTO = {
     "dh": [("publickey_import", {"key": 3}), ("publickey_verify", {"pk": 1}),
            ("kx_dh", {"pk": 1, "sk": 0}), ("array_output_pull", {"output": 0, "size": 32})],
 }
+# The dh target's typical input after a while: several shared secrets per input.
+DENSE = [op for _ in range(4) for op in (("publickey_import", {"key": 3}),
+                                         ("kx_dh", {"pk": 1, "sk": 0}))]
 
 
 def _generate_cryptography() -> None:
@@ -83,9 +86,17 @@ def _direct_cost(target: str, validation: bool) -> Callable[[], None]:
         bindings.crypto_scalarmult(PROBE_SCALAR, BOB_PK)
         bindings.crypto_scalarmult(SEED, BOB_PK)
 
+    def dense() -> None:
+        dh_setup()
+        sk = x25519.X25519PrivateKey.from_private_bytes(SEED)
+        for _ in range(4):
+            sk.exchange(x25519.X25519PublicKey.from_public_bytes(BOB_PK))
+            bindings.crypto_scalarmult(SEED, BOB_PK)
+
     if validation:
         return dh_setup if target == "dh" else (lambda: None)
-    return {"abi_sequence": abi_sequence, "key_import": key_import, "dh": dh}[target]
+    return {"abi_sequence": abi_sequence, "key_import": key_import, "dh": dh,
+            "dense": dense}[target]
 
 
 def rate(action: Callable[[], object], seconds: float) -> float:
@@ -123,6 +134,13 @@ def main() -> None:
             direct = rate(direct_action, args.seconds)
             print(f"| {target} | {label} | {calls} | {measured:,.0f} | {direct:,.0f} |"
                   f" {direct / measured:.1f}x |")
+    data = encode("dh", DENSE)
+    calls = len(decode(data).program.calls)
+    callback = test_one_input("dh")
+    measured = rate(lambda: callback(data), args.seconds)
+    direct = rate(_direct_cost("dense", False), args.seconds)
+    print(f"| dh | 4 shared secrets | {calls} | {measured:,.0f} | {direct:,.0f} |"
+          f" {direct / measured:.1f}x |")
     kem = encode("kem", [("kx_encapsulate", {"pk": 0})])
     callback = test_one_input("kem")
     print(f"| kem | (no KEM yet: returns at once) | 0 | "

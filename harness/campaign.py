@@ -129,7 +129,7 @@ def summary(results: list[TargetResult]) -> str:
     for r in results:
         found = ", ".join(f"{oracle}: {len(paths)}" for oracle, paths in sorted(r.findings.items()))
         rows.append((r.target, str(r.executions), str(r.exec_per_second), str(r.corpus),
-                     f"{r.seconds:.0f}", r.skipped or found or "none"))
+                     f"{r.seconds:.1f}", r.skipped or found or "none"))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
              for row in rows]

@@ -32,9 +32,12 @@ class Executor:
         revision: Revision = Revision.JAN2022,
         seed: bytes = b"",
         handle_limit: int = DEFAULT_HANDLE_LIMIT,
+        share_backend_free_runs: bool = True,
     ) -> None:
         self.revision = revision
+        self.share_backend_free_runs = share_backend_free_runs
         self.handle_limit = handle_limit
+        self._reached_backend = True
         self.runners = [
             ProgramRunner(b, revision=revision, seed=seed, handle_limit=handle_limit)
             for b in (backends if backends is not None else load_all())
@@ -45,10 +48,17 @@ class Executor:
         found: list[Finding] = []
         encoded = encode_program(program)
         for runner in self.runners:
+            first = next(iter(traces.values()), None)
+            if first is not None and self.share_backend_free_runs and not self._reached_backend:
+                # The first run never reached backend code: the host is the same code for every
+                # backend up to that point, so this backend's trace is that one.
+                traces[runner.backend.name] = replace(first, backend=runner.backend.name)
+                continue
             try:
                 traces[runner.backend.name] = runner.run(encoded)
             except Exception as exc:  # the crash oracle: anything escaping host or backend
                 found.append(_crash(runner, exc))
+            self._reached_backend = runner.host.backend_used
         if not found:
             found += differential.check(program, traces)
             # Identical traces get identical verdicts: judge one and name every backend.

@@ -18,11 +18,14 @@ _COUNTER_BITS = 24
 _COUNTER_MASK = (1 << _COUNTER_BITS) - 1
 
 
+_FIRST = dict.fromkeys(HandleKind, 1)
+
+
 class HandleTables:
     def __init__(self, limit: int = DEFAULT_HANDLE_LIMIT) -> None:
         self.limit = limit
         self._live: dict[int, Any] = {}
-        self._next: dict[HandleKind, int] = dict.fromkeys(HandleKind, 1)
+        self._next: dict[HandleKind, int] = _FIRST.copy()
 
     def __len__(self) -> int:
         return len(self._live)

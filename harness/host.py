@@ -80,6 +80,10 @@ class Host:
         self._memory: GuestMemory | None = None
         # (function, index of its first entry in memory.writes) for every call of this run
         self.calls: list[tuple[str, int]] = []
+        # Whether this run reached the backend.  Every way into backend code starts with an
+        # algorithm lookup (keys only come from one), so until then the run is the same on
+        # every backend.
+        self.backend_used = False
 
     @property
     def memory(self) -> GuestMemory:
@@ -95,12 +99,14 @@ class Host:
         self.entropy = entropy
         self.handles = HandleTables(self.handle_limit)
         self.calls = []
+        self.backend_used = False
         self.memory.writes = []
 
     # --- helpers ----------------------------------------------------------------------------
 
     def _algorithm(self, algorithm_type: AlgorithmType, name: str) -> KxAlgorithm:
         # The host serves key exchange only: another algorithm type has no algorithm to find.
+        self.backend_used = True
         alg = self.backend.find(name) if algorithm_type is AlgorithmType.KEY_EXCHANGE else None
         if alg is None:
             raise CryptoError(Errno.UNSUPPORTED_ALGORITHM, repr(name))

@@ -119,6 +119,12 @@ class ProgramGen:
     def build(self) -> Program:
         return self.builder.build()
 
+    def copy(self) -> ProgramGen:
+        """An independent generator in the same state (for reusing a target's set-up)."""
+        return ProgramGen(self.algorithms, self.builder.copy(),
+                          {kind: list(refs) for kind, refs in self.produced.items()},
+                          self.last_data)
+
 
 def algorithm_type(selector: int) -> int:
     """Mostly key_exchange (2); sometimes another type or an out-of-range value."""

@@ -152,3 +152,7 @@ class ProgramBuilder:
 
     def build(self) -> Program:
         return Program(tuple(self._segments), tuple(self._calls))
+
+    def copy(self) -> ProgramBuilder:
+        return ProgramBuilder(self.base, self.scratch_size, list(self._segments),
+                              list(self._calls), self._cursor)

@@ -61,6 +61,15 @@ class Target:
         """The algorithm names its ``alg`` fields choose from."""
         return tuple(self.algorithms())
 
+    @functools.cached_property
+    def prepared(self) -> ProgramGen:
+        """A generator that has emitted the set-up: every input starts from a copy."""
+        gen = ProgramGen(self.names)
+        for name in self.setup:
+            write_op(setup := Writer(), name)
+            _emit_all(gen, setup.getvalue())
+        return gen
+
 
 _ALL_OPS = frozenset(OPS_BY_NAME)
 _KEY_OPS = frozenset({
@@ -107,12 +116,9 @@ def decode(data: bytes) -> Decoded:
         first = f"{data[0]:#04x}" if data else "nothing"
         raise ForeignInput(f"not a kxfuzz input (first byte {first} names no target)")
     target = BY_MAGIC[data[0]]
-    gen = ProgramGen(target.names)
-    if not gen.algorithms:  # e.g. the kem target before any KEM exists: nothing to do
+    if not target.names:  # e.g. the kem target before any KEM exists: nothing to do
         return Decoded(target, (), Program())
-    for name in target.setup:
-        write_op(setup := Writer(), name)
-        _emit_all(gen, setup.getvalue())
+    gen = target.prepared.copy()
     reader = Reader(data[1:])
     ops: list[Op] = []
     allowed = target.op_ids

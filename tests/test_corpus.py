@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 
 from harness.corpus import CORPUS, dictionary
-from harness.fuzzing import run_input
+from harness.execute import Executor
+from harness.fuzzing import BACKENDS, FUZZ_HANDLE_LIMIT, executor, run_input
 from harness.report import render_text
 from harness.seeds import SEEDS, seed_inputs
-from harness.targets import BY_NAME, ForeignInput
+from harness.targets import BY_NAME, ForeignInput, decode
 
 FILES = sorted(
     p for p in CORPUS.rglob("*")
@@ -32,6 +33,24 @@ def test_corpus_input_has_no_finding(path: Path) -> None:
         return  # libFuzzer may keep bytes that are no kxfuzz input: nothing to replay
     if outcome is not None and outcome.findings:
         pytest.fail(render_text(data, str(path.relative_to(CORPUS.parent))), pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def unshared() -> Executor:
+    return Executor(BACKENDS, handle_limit=FUZZ_HANDLE_LIMIT, share_backend_free_runs=False)
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.name[:12]}")
+def test_sharing_backend_free_runs_changes_nothing(path: Path, unshared: Executor) -> None:
+    """A run that never reached a backend is reused for the others: it must be the same."""
+    try:
+        program = decode(path.read_bytes()).program
+    except ForeignInput:
+        return
+    shared = executor().run(program)
+    full = unshared.run(program)
+    assert shared.traces == full.traces
+    assert shared.findings == full.findings
 
 
 def test_seeds_are_reproducible_and_dictionaries_current() -> None:
