@@ -25,7 +25,8 @@ from harness.targets import BY_NAME, TARGETS, ForeignInput, decode
 WORK = Path(os.environ.get("KXFUZZ_WORK", ROOT / ".kxfuzz"))
 ARTIFACTS = Path(os.environ.get("KXFUZZ_ARTIFACTS", ROOT / "artifacts"))
 _FINDING_PREFIXES = ("crash-", "timeout-", "oom-", "leak-", "slow-unit-")
-_STATS = re.compile(r"#(\d+)\b.*?corp: (\d+)(?:/\S+)?.*?exec/s: (\d+)")
+# progress lines, plain ("#N ... corp: C/.. exec/s: E") and -fork ("#N: ... corp: C exec/s E")
+_STATS = re.compile(r"#(\d+):?\s.*?corp: (\d+)(?:/\S+)?.*?exec/s:? (\d+)")
 _DONE = re.compile(r"stat::number_of_executed_units:\s+(\d+)")
 _RATE = re.compile(r"stat::average_exec_per_sec:\s+(\d+)")
 
@@ -40,6 +41,12 @@ class TargetResult:
     findings: dict[str, list[Path]] = field(default_factory=dict)  # oracle -> files
     returncode: int = 0
     skipped: str = ""
+    log: Path | None = None
+
+    @property
+    def failed(self) -> bool:
+        """libFuzzer stopped with an error of its own (not a finding)."""
+        return self.returncode != 0 and not self.findings
 
 
 def _findings(directory: Path) -> set[Path]:
@@ -105,7 +112,7 @@ def run_target(target: str, seconds: int, jobs: int, extra: list[str]) -> Target
         process = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT, env=env,
                                  cwd=WORK, check=False)
     result = TargetResult(target, seconds=time.monotonic() - started,
-                          returncode=process.returncode)
+                          returncode=process.returncode, log=log)
     text = log.read_text(errors="replace")
     for match in _STATS.finditer(text):
         result.executions = int(match.group(1))
@@ -117,6 +124,8 @@ def run_target(target: str, seconds: int, jobs: int, extra: list[str]) -> Target
     rate = _RATE.search(text)
     if rate:
         result.exec_per_second = int(rate.group(1))
+    elif jobs > 1 and result.seconds > 0:  # -fork reports per job: take the whole run's rate
+        result.exec_per_second = int(result.executions / result.seconds)
     result.corpus = max(result.corpus, sum(1 for _ in work.iterdir()))
     for path in sorted(_findings(artifacts) - before):
         result.findings.setdefault(classify(path), []).append(path)
@@ -129,7 +138,8 @@ def summary(results: list[TargetResult]) -> str:
     for r in results:
         found = ", ".join(f"{oracle}: {len(paths)}" for oracle, paths in sorted(r.findings.items()))
         rows.append((r.target, str(r.executions), str(r.exec_per_second), str(r.corpus),
-                     f"{r.seconds:.1f}", r.skipped or found or "none"))
+                     f"{r.seconds:.1f}",
+                     r.skipped or found or (f"error: see {r.log}" if r.failed else "none")))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
              for row in rows]
@@ -143,14 +153,14 @@ def summary(results: list[TargetResult]) -> str:
 
 
 def run(targets: list[str], seconds: int, jobs: int, extra: list[str]) -> int:
-    """Fuzz ``targets`` in turn; 1 when anything was found, 0 otherwise."""
+    """Fuzz ``targets`` in turn; 1 when anything was found (or libFuzzer failed), else 0."""
     results = []
     for target in targets:
         if BY_NAME[target].names:
             print(f"kxfuzz: fuzzing {target} for {seconds} s on {jobs} job(s)...", flush=True)
         results.append(run_target(target, seconds, jobs, extra))
     print(summary(results))
-    return 1 if any(r.findings for r in results) else 0
+    return 1 if any(r.findings or r.failed for r in results) else 0
 
 
 def all_targets() -> list[str]:

@@ -180,7 +180,7 @@ class Op:
     def read(self) -> str:
         shown = []
         for (name, _), value in zip(self.kind.fields, self.values, strict=True):
-            shown.append(f"{name}={value.hex() if isinstance(value, bytes) else value:}")
+            shown.append(f"{name}={value.hex() if isinstance(value, bytes) else value}")
         return f"{self.kind.name}({', '.join(shown)})"
 
 
@@ -341,6 +341,12 @@ def read_op(reader: Reader, allowed: frozenset[int]) -> Op | None:
     for _, f in kind.fields:
         values.append(reader.u8() if f is U8 else reader.u32() if f is U32F else reader.blob())
     return Op(kind, tuple(values))
+
+
+def default_op(name: str) -> Op:
+    """An operation with every field 0 (and every blob empty)."""
+    kind = OPS_BY_NAME[name]
+    return Op(kind, tuple(b"" if f is BLOB else 0 for _, f in kind.fields))
 
 
 def write_op(writer: Writer, op_name: str, /, **values: Value) -> None:

@@ -12,7 +12,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from harness.fuzzinput import Exhausted, Reader, Writer
-from harness.ops import ALGORITHM_NAMES, OPS_BY_NAME, Op, ProgramGen, read_op, write_op
+from harness.ops import (
+    ALGORITHM_NAMES,
+    OPS_BY_NAME,
+    Op,
+    ProgramGen,
+    default_op,
+    read_op,
+    write_op,
+)
 from harness.program import Program
 from impls import load_all
 from impls.base import Mechanism
@@ -20,27 +28,13 @@ from impls.base import Mechanism
 MAX_OPS = 48
 
 
-def _kem_names() -> tuple[bytes, ...]:
-    names = {alg.name for b in load_all() for alg in b.algorithms.values()
-             if alg.mechanism is Mechanism.KEM}
-    return tuple(sorted(n.encode() for n in names))
-
-
-def _dh_names() -> tuple[bytes, ...]:
-    names = {alg.name for b in load_all() for alg in b.algorithms.values()
-             if alg.mechanism is Mechanism.DH}
-    return tuple(sorted(n.encode() for n in names))
-
-
-def _emit_all(gen: ProgramGen, data: bytes) -> None:
-    reader = Reader(data)
-    while True:
-        try:
-            op = read_op(reader, frozenset(o.id for o in OPS_BY_NAME.values()))
-        except Exhausted:
-            return
-        if op is not None:
-            op.kind.emit(gen, op.values)
+def _names(mechanism: Mechanism) -> Callable[[], tuple[bytes, ...]]:
+    """The names of every algorithm of ``mechanism`` that some backend implements."""
+    def names() -> tuple[bytes, ...]:
+        found = {alg.name for backend in load_all() for alg in backend.algorithms.values()
+                 if alg.mechanism is mechanism}
+        return tuple(sorted(n.encode() for n in found))
+    return names
 
 
 @dataclass(frozen=True, eq=False)
@@ -66,8 +60,8 @@ class Target:
         """A generator that has emitted the set-up: every input starts from a copy."""
         gen = ProgramGen(self.names)
         for name in self.setup:
-            write_op(setup := Writer(), name)
-            _emit_all(gen, setup.getvalue())
+            op = default_op(name)
+            op.kind.emit(gen, op.values)
         return gen
 
 
@@ -85,15 +79,18 @@ _KEM_OPS = frozenset({"generate", "keypair_publickey", "keypair_secretkey", "pub
                       "secretkey_import", "kx_encapsulate", "kx_decapsulate",
                       "array_output_len", "array_output_pull"})
 
+# a generated key pair, taken apart: its secret key and public key are handles 0
+_KEY_PAIR_SETUP = ("generate", "keypair_secretkey", "keypair_publickey")
+
 TARGETS: tuple[Target, ...] = (
     Target("abi_sequence", 0xA5, "structure-aware programs over the whole interface",
            _ALL_OPS, lambda: ALGORITHM_NAMES),
     Target("key_import", 0xB6, "crafted key bytes in every encoding, then used",
            _KEY_OPS, lambda: ALGORITHM_NAMES),
     Target("dh", 0xC7, "crafted public keys against generated secret keys",
-           _DH_OPS, _dh_names, setup=("generate", "keypair_secretkey", "keypair_publickey")),
+           _DH_OPS, _names(Mechanism.DH), setup=_KEY_PAIR_SETUP),
     Target("kem", 0xD8, "crafted ciphertexts against generated KEM keys",
-           _KEM_OPS, _kem_names, setup=("generate", "keypair_secretkey", "keypair_publickey")),
+           _KEM_OPS, _names(Mechanism.KEM), setup=_KEY_PAIR_SETUP),
 )
 BY_NAME = {t.name: t for t in TARGETS}
 BY_MAGIC = {t.magic: t for t in TARGETS}
