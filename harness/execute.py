@@ -42,6 +42,9 @@ class Executor:
             ProgramRunner(b, revision=revision, seed=seed, handle_limit=handle_limit)
             for b in (backends if backends is not None else load_all())
         ]
+        # the declared capability table, as the differential oracle reads it
+        self.capabilities = {r.backend.name: frozenset(r.backend.algorithms)
+                             for r in self.runners}
 
     def run(self, program: Program) -> Outcome:
         traces: dict[str, Trace] = {}
@@ -60,11 +63,11 @@ class Executor:
                 found.append(_crash(runner, exc))
             self._reached_backend = runner.host.backend_used
         if not found:
-            found += differential.check(program, traces)
+            found += differential.check(program, traces, self.capabilities)
             # Identical traces get identical verdicts: judge one and name every backend.
-            judged = traces if found else _one_for_all(traces)
+            judged = _one_for_all(traces) if _identical(traces) else traces
             found += model.check(program, judged, revision=self.revision,
-                                 handle_limit=self.handle_limit)
+                                 handle_limit=self.handle_limit, capabilities=self.capabilities)
             found += invariants.check(program, judged)
             if judged is not traces:
                 found = [replace(f, backends=tuple(sorted(traces))) for f in found]
@@ -72,6 +75,12 @@ class Executor:
         for finding in found:
             (outcome.known if known(finding) else outcome.findings).append(finding)
         return outcome
+
+
+def _identical(traces: dict[str, Trace]) -> bool:
+    values = list(traces.values())
+    return all(t.results == values[0].results and t.memory == values[0].memory
+               for t in values[1:])
 
 
 def _one_for_all(traces: dict[str, Trace]) -> dict[str, Trace]:

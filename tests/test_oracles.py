@@ -14,8 +14,10 @@ from harness.errors import CryptoError
 from harness.execute import Executor
 from harness.findings import Oracle
 from harness.host import Host
+from harness.oracles.model import FACTS
 from harness.program import OutRef, Program
-from impls import load_all
+from impls import load_all, load_backend
+from impls.base import Backend
 from impls.libsodium.x25519 import X25519 as SodiumX25519
 from tests.kx import ALICE_SK, BOB_PK, LOW_ORDER, Kx
 
@@ -131,3 +133,33 @@ def test_signatures_are_one_line(executor: Executor, monkeypatch: pytest.MonkeyP
     finding = executor.run(_dh_program(LOW_ORDER[0])).findings[0]
     assert "\n" not in finding.signature()
     assert finding.signature().startswith("differential: publickey_verify#2 [")
+
+
+def test_a_backend_lacking_an_algorithm_is_skipped_for_it() -> None:
+    partial = Backend.of("partial", "declares nothing")
+    executor = Executor([*load_all(), partial], handle_limit=32)
+    p = Kx()
+    kp = p.generate()
+    pk = p.call("keypair_publickey", OutRef(kp), p.out())
+    p.call("publickey_verify", OutRef(pk))
+    outcome = executor.run(p.build())
+    assert outcome.traces["partial"].results[0].errno == Errno.UNSUPPORTED_ALGORITHM
+    assert outcome.traces["libsodium"].results[0].errno == Errno.SUCCESS
+    assert outcome.findings == []
+
+
+def test_a_backend_refusing_an_algorithm_it_declares_is_a_finding(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sodium = load_backend("libsodium")
+    monkeypatch.setattr(Backend, "find", lambda self, name: None if self is sodium else
+                        self.algorithms.get(name.upper()))
+    findings = Executor(load_all(), handle_limit=32).run(_dh_program()).findings
+    assert [(f.oracle, f.backends) for f in findings][:1] == [
+        (Oracle.DIFFERENTIAL, ("libsodium",))]
+    assert "declares X25519 but answered unsupported_algorithm" in findings[0].detail
+
+
+def test_the_model_knows_every_declared_algorithm() -> None:
+    for backend in load_all():
+        assert set(backend.algorithms) <= set(FACTS), backend.name

@@ -4,6 +4,11 @@ Errnos, out-values (handle numbers and sizes) and every byte written to guest me
 public keys, shared secrets, exports) are compared; with three or more backends the one that
 differs from the majority is named.  Key generation and encapsulation draw their randomness
 from the same seeded stream on every backend, so their outputs are compared like the rest.
+
+Capabilities come from the one declared table (each backend's ``algorithms``): a backend that
+answers ``unsupported_algorithm`` for an algorithm it does not declare, while another declares
+it, is left out of the comparison from that call on; a backend answering it for an algorithm
+it declares is a finding.
 """
 
 from __future__ import annotations
@@ -11,10 +16,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 
-from harness.abi import Errno
+from harness.abi import FUNCTIONS, Errno, StringParam
 from harness.findings import Finding, Oracle
-from harness.program import Program
+from harness.oracles.memory_image import apply
+from harness.program import OutRef, Program
 from harness.runner import CallResult, Trace
+
+Capabilities = Mapping[str, frozenset[str]]  # backend -> upper-case algorithm names
+_KEY_EXCHANGE = 2
+_UNSUPPORTED = Errno.UNSUPPORTED_ALGORITHM
 
 
 def _describe(result: CallResult) -> str:
@@ -32,17 +42,59 @@ def _blame(views: Mapping[str, str]) -> tuple[str, ...]:
     return tuple(sorted(views))
 
 
-def check(program: Program, traces: Mapping[str, Trace]) -> list[Finding]:
+def algorithm_named(program: Program, trace: Trace, index: int) -> str | None:
+    """The key-exchange algorithm name call ``index`` passes, as the guest memory held it."""
+    call = program.calls[index]
+    fn = FUNCTIONS[call.function]
+    strings = [k for p, k in zip(fn.params, fn.param_offsets, strict=True)
+               if isinstance(p.type, StringParam)]
+    if not strings or fn.params[0].name != "algorithm_type":
+        return None
+    args = [(trace.results[a.call].outs[a.index] or 0) if isinstance(a, OutRef) else a
+            for a in call.args]
+    if args[0] & 0xFFFF_FFFF != _KEY_EXCHANGE:
+        return None
+    image = bytearray(trace.initial)
+    for result in trace.results[:index]:
+        apply(image, result.writes)
+    ptr, length = args[strings[0]] & 0xFFFF_FFFF, args[strings[0] + 1] & 0xFFFF_FFFF
+    if ptr + length > len(image):
+        return None
+    try:
+        name = bytes(image[ptr : ptr + length]).decode()
+    except UnicodeDecodeError:
+        return None
+    return name.upper() if name.isascii() else None
+
+
+def check(program: Program, traces: Mapping[str, Trace],
+          capabilities: Capabilities | None = None) -> list[Finding]:
     names = sorted(traces)
-    if len(names) < 2:
+    if len(names) < 2 and not capabilities:
         return []
     first = traces[names[0]]
-    if all(traces[n].results == first.results and traces[n].memory == first.memory
-           for n in names[1:]):
+    same = all(traces[n].results == first.results and traces[n].memory == first.memory
+               for n in names[1:])
+    if same and not any(r.errno == _UNSUPPORTED for r in first.results):
         return []
+    active = list(names)
     for index, call in enumerate(program.calls):
-        views = {n: _describe(traces[n].results[index]) for n in names}
+        results = {n: traces[n].results[index] for n in active}
+        if any(r.errno == _UNSUPPORTED for r in results.values()) and capabilities:
+            algorithm = algorithm_named(program, traces[active[0]], index)
+            if algorithm is not None:
+                refusing = [n for n, r in results.items() if r.errno == _UNSUPPORTED]
+                declared = [n for n in refusing if algorithm in capabilities.get(n, frozenset())]
+                if declared:
+                    return [Finding(Oracle.DIFFERENTIAL, index, call.function, tuple(declared),
+                                    f"declares {algorithm} but answered unsupported_algorithm")]
+                if any(algorithm in capabilities.get(n, frozenset()) for n in active):
+                    active = [n for n in active if n not in refusing]  # skipped for them
+                    results = {n: results[n] for n in active}
+        views = {n: _describe(r) for n, r in results.items()}
         if len(set(views.values())) > 1:
-            detail = " vs ".join(f"{n}={views[n]}" for n in names)
+            detail = " vs ".join(f"{n}={views[n]}" for n in sorted(views))
             return [Finding(Oracle.DIFFERENTIAL, index, call.function, _blame(views), detail)]
-    return [Finding(Oracle.DIFFERENTIAL, None, None, tuple(names), "final memory differs")]
+    if len(active) == len(names) and not same:
+        return [Finding(Oracle.DIFFERENTIAL, None, None, tuple(names), "final memory differs")]
+    return []

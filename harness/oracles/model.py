@@ -11,6 +11,7 @@ This is the only oracle that sees bugs of the shared ABI layer, on which every b
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from harness.abi import (
@@ -86,6 +87,7 @@ def _only(errno: Errno, why: str = "") -> Prediction:
 class SpecModel:
     revision: Revision = Revision.JAN2022
     handle_limit: int = DEFAULT_HANDLE_LIMIT
+    algorithms: frozenset[str] = frozenset(FACTS)  # what the backend declares (upper case)
     live: dict[int, Obj] = field(default_factory=dict)
     closed: dict[int, HandleKind] = field(default_factory=dict)
     image: bytearray = field(default_factory=lambda: bytearray(SIZE))
@@ -151,7 +153,7 @@ class SpecModel:
 
     def algorithm(self, algorithm_type: object, name: object) -> str | None:
         text = str(name)
-        if algorithm_type != KX or not text.isascii() or text.upper() not in FACTS:
+        if algorithm_type != KX or not text.isascii() or text.upper() not in self.algorithms:
             return None
         return text.upper()
 
@@ -338,8 +340,12 @@ class SpecModel:
 
 
 def check_trace(program: Program, trace: Trace, *, revision: Revision,
-                handle_limit: int) -> Finding | None:
-    model = SpecModel(revision, handle_limit)
+                handle_limit: int, algorithms: frozenset[str] = frozenset(FACTS)
+                ) -> Finding | None:
+    unknown = algorithms - set(FACTS)
+    if unknown:
+        raise ValueError(f"the spec model has no facts about {sorted(unknown)}")
+    model = SpecModel(revision, handle_limit, algorithms)
     model.image = bytearray(trace.initial)
     for index, (call, result) in enumerate(zip(program.calls, trace.results, strict=True)):
         args = [
@@ -354,12 +360,15 @@ def check_trace(program: Program, trace: Trace, *, revision: Revision,
 
 
 def check(program: Program, traces: dict[str, Trace], *, revision: Revision = Revision.JAN2022,
-          handle_limit: int = DEFAULT_HANDLE_LIMIT) -> list[Finding]:
+          handle_limit: int = DEFAULT_HANDLE_LIMIT,
+          capabilities: Mapping[str, frozenset[str]] | None = None) -> list[Finding]:
     """One finding per distinct problem, naming every backend that shows it."""
     by_problem: dict[tuple[int | None, str], list[str]] = {}
     findings: dict[tuple[int | None, str], Finding] = {}
     for trace in traces.values():
-        found = check_trace(program, trace, revision=revision, handle_limit=handle_limit)
+        declared = capabilities[trace.backend] if capabilities else frozenset(FACTS)
+        found = check_trace(program, trace, revision=revision, handle_limit=handle_limit,
+                            algorithms=declared)
         if found is not None:
             key = (found.call, found.detail)
             by_problem.setdefault(key, []).append(trace.backend)
