@@ -63,9 +63,10 @@ class Executor:
                 found.append(_crash(runner, exc))
             self._reached_backend = runner.host.backend_used
         if not found:
-            found += differential.check(program, traces, self.capabilities)
+            same = differential.identical(traces)
+            found += differential.check(program, traces, self.capabilities, same=same)
             # Identical traces get identical verdicts: judge one and name every backend.
-            judged = _one_for_all(traces) if _identical(traces) else traces
+            judged = _one_for_all(traces) if same else traces
             found += model.check(program, judged, revision=self.revision,
                                  handle_limit=self.handle_limit, capabilities=self.capabilities)
             found += invariants.check(program, judged)
@@ -75,12 +76,6 @@ class Executor:
         for finding in found:
             (outcome.known if known(finding) else outcome.findings).append(finding)
         return outcome
-
-
-def _identical(traces: dict[str, Trace]) -> bool:
-    values = list(traces.values())
-    return all(t.results == values[0].results and t.memory == values[0].memory
-               for t in values[1:])
 
 
 def _one_for_all(traces: dict[str, Trace]) -> dict[str, Trace]:

@@ -67,14 +67,22 @@ def algorithm_named(program: Program, trace: Trace, index: int) -> str | None:
     return name.upper() if name.isascii() else None
 
 
+def identical(traces: Mapping[str, Trace]) -> bool:
+    """Whether every backend's trace is the same, call for call and byte for byte."""
+    values = list(traces.values())
+    return all(t.results == values[0].results and t.memory == values[0].memory
+               for t in values[1:])
+
+
 def check(program: Program, traces: Mapping[str, Trace],
-          capabilities: Capabilities | None = None) -> list[Finding]:
+          capabilities: Capabilities | None = None, *, same: bool | None = None) -> list[Finding]:
+    """``same``: the caller's :func:`identical` verdict, if it has one."""
     names = sorted(traces)
     if len(names) < 2 and not capabilities:
         return []
     first = traces[names[0]]
-    same = all(traces[n].results == first.results and traces[n].memory == first.memory
-               for n in names[1:])
+    if same is None:
+        same = identical(traces)
     if same and not any(r.errno == _UNSUPPORTED for r in first.results):
         return []
     active = list(names)
