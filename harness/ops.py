@@ -153,10 +153,14 @@ def opt_options(gen: ProgramGen, selector: int) -> int:
         struct = gen.data(bytes(8))  # some(options opened right here, of a given type)
         gen.call("options_open", 2 if special == 0 else 0, struct + 4)
         return struct
-    forged = bytes([0, 0, 0, 0, 0xEF, 0xBE, 0xAD, 0xDE])
-    bad_tag, wrong_kind = bytes([2] + [0] * 7), bytes([0, 0, 0, 0, 1, 0, 0, 1])
-    return (0, gen.data(forged), gen.data(bad_tag), END - 4, U32, 0, END,
-            gen.data(wrong_kind))[special % 8]
+    placed = {
+        1: bytes([0, 0, 0, 0, 0xEF, 0xBE, 0xAD, 0xDE]),  # some(forged handle)
+        2: bytes([2] + [0] * 7),  # a tag that is neither some nor none
+        7: bytes([0, 0, 0, 0, 1, 0, 0, 1]),  # some(a handle of another kind)
+    }.get(special % 8)
+    if placed is not None:
+        return gen.data(placed)
+    return (0, 0, 0, END - 4, U32, 0, END, 0)[special % 8]  # wild struct addresses
 
 
 # --- operation kinds ------------------------------------------------------------------------
