@@ -278,6 +278,16 @@ def _options_set(gen: ProgramGen, v: Sequence[Value]) -> None:
         gen.call("options_set_guest_buffer", handle, *name, *gen.buffer(bytes(16), _i(v[3])))
 
 
+def _crafted_dh(gen: ProgramGen, v: Sequence[Value]) -> None:
+    """A crafted public key, validated and used against a secret key, its secret pulled."""
+    ptr, length = gen.buffer(key(_i(v[0]), _b(v[1])), _i(v[3]))
+    pk = gen.call("publickey_import", 2, *gen.algorithm(_i(v[4]), 0), ptr, length,
+                  encoding(_i(v[2])), gen.out(0))
+    gen.call("publickey_verify", OutRef(pk))
+    dh = gen.call("kx_dh", OutRef(pk), gen.ref(HandleKind.SECRETKEY, _i(v[5])), gen.out(0))
+    gen.call("array_output_pull", OutRef(dh), gen.data(bytes(64)), 64, gen.out(0))
+
+
 _FUNCTION_LIST = tuple(FUNCTIONS)
 
 
@@ -331,6 +341,8 @@ OP_KINDS: tuple[OpKind, ...] = (
                                ("value", U32F)), _options_set),
     OpKind(23, "raw", (("function", U8), *tuple((f"arg{k}", U32F) for k in range(MAX_ARITY))),
            _raw),
+    OpKind(24, "crafted_dh", (("key", U8), ("blob", BLOB), ("encoding", U8), ("mode", U8),
+                              ("alg", U8), ("sk", U8)), _crafted_dh),
 )
 OPS_BY_ID = {op.id: op for op in OP_KINDS}
 OPS_BY_NAME = {op.name: op for op in OP_KINDS}

@@ -55,6 +55,7 @@ def abi_sequence() -> list[Ops]:
          ("array_output_pull", {"output": 0, "size": 32, "mode": SPECIAL + 6})],
         [("raw", {"function": f, "arg0": 1, "arg1": 0x100, "arg2": 8, "arg3": 0x200,
                   "arg4": 0xFFFFFFFF, "arg5": 1, "arg6": 0x300}) for f in range(33)],
+        [("crafted_dh", {"key": ALICE_PK}), ("crafted_dh", {"key": LOW_ORDER[0]})],
         [("generate", {"alg": 9}), ("generate", {"alg": 11}), ("generate", {"alg": 12}),
          ("generate", {"alg_type": SPECIAL}), ("generate", {"alg_type": SPECIAL + 2}),
          ("publickey_import", {"key": BOB_PK, "encoding": 0xC0 + 1})],
@@ -96,6 +97,9 @@ def dh() -> list[Ops]:
              for k in (ALICE_PK, BOB_PK, *LOW_ORDER)]
     seeds.append([("publickey_import", {"key": BLOB_KEY, "blob": bytes([0xFF] * 32)}),
                   ("kx_dh", {"pk": 1, "sk": 0}), ("array_output_pull", {"size": 32})])
+    seeds.append([("crafted_dh", {"key": k}) for k in (ALICE_PK, BOB_PK, *LOW_ORDER)])
+    seeds.append([("crafted_dh", {"key": BLOB_KEY, "blob": blob}) for blob in (
+        bytes([0xFF] * 32), bytes([0xFF] * 31 + [0x7F]), bytes(31) + b"\x80", bytes(33))])
     return seeds
 
 

@@ -72,9 +72,9 @@ _KEY_OPS = frozenset({
     "publickey_export", "secretkey_export", "array_output_len", "array_output_pull", "kx_dh",
     "publickey_verify",
 })
-_DH_OPS = frozenset({"generate", "publickey_import", "secretkey_import", "keypair_secretkey",
-                     "keypair_publickey", "publickey_verify", "kx_dh", "array_output_len",
-                     "array_output_pull"})
+_DH_OPS = frozenset({"crafted_dh", "generate", "publickey_import", "secretkey_import",
+                     "keypair_secretkey", "keypair_publickey", "publickey_verify", "kx_dh",
+                     "array_output_len", "array_output_pull"})
 _KEM_OPS = frozenset({"generate", "keypair_publickey", "keypair_secretkey", "publickey_import",
                       "secretkey_import", "kx_encapsulate", "kx_decapsulate",
                       "array_output_len", "array_output_pull"})
