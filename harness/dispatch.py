@@ -36,6 +36,7 @@ OPT_SOME, OPT_NONE = 0, 1  # note: `some` is 0
 OPT_OPTIONS_SIZE = 8
 
 Entry = Callable[..., int]
+_SUCCESS = Errno.SUCCESS.value
 
 
 def _guest_error(detail: str) -> CryptoError:
@@ -110,10 +111,10 @@ def make_entry(host: Host, fn: Function) -> Entry:
             targets = [(memory.check(args[i], width)[0], width) for i, width in outs]
             results = method(*values)
         except CryptoError as error:
-            return int(error.errno)
+            return error.errno.value
         for (ptr, width), value in zip(targets, results, strict=True):
             memory.write(ptr, value.to_bytes(width, "little"))
-        return int(Errno.SUCCESS)
+        return _SUCCESS
 
     entry.__name__ = fn.name
     return entry
