@@ -266,6 +266,8 @@ class Function:
     """Core-argument index of each result's out-pointer."""
     param_offsets: tuple[int, ...] = field(init=False)
     """Core-argument index where each parameter starts."""
+    out_widths: tuple[int, ...] = field(init=False)
+    """Bytes written through each out-pointer."""
 
     def __post_init__(self) -> None:
         offsets, k = [], 0
@@ -273,6 +275,7 @@ class Function:
             offsets.append(k)
             k += len(param.core)
         object.__setattr__(self, "param_offsets", tuple(offsets))
+        object.__setattr__(self, "out_widths", tuple(r.type.width for r in self.results))
         lowered = tuple(c for p in self.params for c in p.core)
         core = lowered + (CoreType.I32,) * len(self.results)
         object.__setattr__(self, "core_params", core)

@@ -99,7 +99,7 @@ def decode_params(fn: Function, args: tuple[int, ...], memory: GuestMemory,
 def make_entry(host: Host, fn: Function) -> Entry:
     """The Python function wasmtime calls for ``fn``: raw i32/i64 in, errno out."""
     method: Callable[..., tuple[int, ...]] = getattr(host, fn.name)
-    outs = tuple(zip(fn.out_offsets, (r.type.width for r in fn.results), strict=True))
+    outs = tuple(zip(fn.out_offsets, fn.out_widths, strict=True))
     params = decoders(fn)
 
     def entry(*args: int) -> int:

@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from harness.abi import FUNCTIONS, Errno, OutBufferParam, ResultType
 from harness.findings import Finding, Oracle
 from harness.oracles.memory_image import apply
@@ -27,13 +29,19 @@ def _value(arg: Arg, results: tuple[CallResult, ...]) -> int:
     return arg
 
 
+@functools.cache
+def _buffers(function: str) -> tuple[int, ...]:
+    """Core-argument index of each output buffer's pointer (its length follows)."""
+    fn = FUNCTIONS[function]
+    return tuple(k for param, k in zip(fn.params, fn.param_offsets, strict=True)
+                 if isinstance(param.type, OutBufferParam))
+
+
 def _regions(function: str, args: list[int]) -> list[tuple[int, int]]:
     fn = FUNCTIONS[function]
-    regions = [(args[k] & U32, args[k + 1] & U32)
-               for param, k in zip(fn.params, fn.param_offsets, strict=True)
-               if isinstance(param.type, OutBufferParam)]
-    for offset, result in zip(fn.out_offsets, fn.results, strict=True):
-        regions.append((args[offset] & U32, result.type.width))
+    regions = [(args[k] & U32, args[k + 1] & U32) for k in _buffers(function)]
+    for offset, width in zip(fn.out_offsets, fn.out_widths, strict=True):
+        regions.append((args[offset] & U32, width))
     return regions
 
 
@@ -63,11 +71,13 @@ def check_trace(program: Program, trace: Trace) -> Finding | None:
         apply(image, result.writes)
         if result.errno != Errno.SUCCESS:
             continue
-        for j, (offset, res) in enumerate(zip(fn.out_offsets, fn.results, strict=True)):
+        written = {(a, len(d)) for a, d in result.writes}
+        for j, (offset, width, res) in enumerate(
+                zip(fn.out_offsets, fn.out_widths, fn.results, strict=True)):
             address = args[offset] & U32
-            if (address, res.type.width) not in {(a, len(d)) for a, d in result.writes}:
+            if (address, width) not in written:
                 return finding(f"success without writing out-value {res.name}")
-            value = int.from_bytes(image[address : address + res.type.width], "little")
+            value = int.from_bytes(image[address : address + width], "little")
             if result.outs[j] != value:
                 return finding(f"out-value {res.name} reads back as {result.outs[j]}, not {value}")
             if res.type is ResultType.HANDLE:

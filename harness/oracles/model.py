@@ -11,6 +11,7 @@ This is the only oracle that sees bugs of the shared ABI layer, on which every b
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -83,6 +84,15 @@ def _only(errno: Errno, why: str = "") -> Prediction:
     return Prediction(frozenset({errno}), why=why)
 
 
+@functools.cache
+def _plan(fn: Function) -> tuple[tuple[object, int], ...]:
+    """(parameter type, or None when any value is valid; its first core argument)."""
+    return tuple(
+        (None if isinstance(p.type, HandleParam | U64Param) else p.type, k)
+        for p, k in zip(fn.params, fn.param_offsets, strict=True)
+    )
+
+
 @dataclass
 class SpecModel:
     revision: Revision = Revision.JAN2022
@@ -104,10 +114,11 @@ class SpecModel:
     def decode(self, fn: Function, args: list[int]) -> list[object] | None:
         """The arguments as the spec reads them, or None when one is not a valid guest value."""
         values: list[object] = []
-        for param, k in zip(fn.params, fn.param_offsets, strict=True):
-            t = param.type
+        for t, k in _plan(fn):
             a = args[k]
-            if isinstance(t, EnumParam):
+            if t is None:  # a handle or a u64: any value is one
+                values.append(a)
+            elif isinstance(t, EnumParam):
                 if a & U32 >= _ENUM_SIZES[self.revision][t]:
                     return None
                 values.append(a & U32)
@@ -128,10 +139,8 @@ class SpecModel:
                 some = self.image[a & U32] == 0
                 handle = int.from_bytes(self.bytes_at((a & U32) + 4, 4), "little")
                 values.append(handle if some else None)
-            elif isinstance(t, HandleParam | U64Param):
-                values.append(a)
-        for offset, result in zip(fn.out_offsets, fn.results, strict=True):
-            if not self.valid(args[offset], result.type.width):
+        for offset, width in zip(fn.out_offsets, fn.out_widths, strict=True):
+            if not self.valid(args[offset], width):
                 return None
         return values
 
