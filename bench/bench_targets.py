@@ -51,9 +51,11 @@ CRYPTO = {
     "dh": [("publickey_import", {"key": 3}), ("publickey_verify", {"pk": 1}),
            ("kx_dh", {"pk": 1, "sk": 0}), ("array_output_pull", {"output": 0, "size": 32})],
 }
-# The dh target's typical input after a while: several shared secrets per input.
+# The dh target's typical inputs after a while: several shared secrets per input.
 DENSE = [op for _ in range(4) for op in (("publickey_import", {"key": 3}),
                                          ("kx_dh", {"pk": 1, "sk": 0}))]
+# Its own structure-aware operation: import a crafted key, verify it, DH, pull (8 keys).
+CRAFTED: list[tuple[str, dict[str, int | bytes]]] = [("crafted_dh", {"key": 3})] * 8
 
 
 def _generate_cryptography() -> None:
@@ -93,10 +95,21 @@ def _direct_cost(target: str, validation: bool) -> Callable[[], None]:
             sk.exchange(x25519.X25519PublicKey.from_public_bytes(BOB_PK))
             bindings.crypto_scalarmult(SEED, BOB_PK)
 
+    def crafted() -> None:
+        dh_setup()
+        sk = x25519.X25519PrivateKey.from_private_bytes(SEED)
+        probe = x25519.X25519PrivateKey.from_private_bytes(PROBE_SCALAR)
+        for _ in range(8):
+            pk = x25519.X25519PublicKey.from_public_bytes(BOB_PK)
+            probe.exchange(pk)
+            sk.exchange(pk)
+            bindings.crypto_scalarmult(PROBE_SCALAR, BOB_PK)
+            bindings.crypto_scalarmult(SEED, BOB_PK)
+
     if validation:
         return dh_setup if target == "dh" else (lambda: None)
     return {"abi_sequence": abi_sequence, "key_import": key_import, "dh": dh,
-            "dense": dense}[target]
+            "dense": dense, "crafted": crafted}[target]
 
 
 def rate(action: Callable[[], object], seconds: float) -> float:
@@ -134,13 +147,15 @@ def main() -> None:
             direct = rate(direct_action, args.seconds)
             print(f"| {target} | {label} | {calls} | {measured:,.0f} | {direct:,.0f} |"
                   f" {direct / measured:.1f}x |")
-    data = encode("dh", DENSE)
-    calls = len(decode(data).program.calls)
-    callback = test_one_input("dh")
-    measured = rate(lambda: callback(data), args.seconds)
-    direct = rate(_direct_cost("dense", False), args.seconds)
-    print(f"| dh | 4 shared secrets | {calls} | {measured:,.0f} | {direct:,.0f} |"
-          f" {direct / measured:.1f}x |")
+    for label, ops, cost in (("4 shared secrets", DENSE, "dense"),
+                             ("8 crafted keys (crafted_dh)", CRAFTED, "crafted")):
+        data = encode("dh", ops)
+        calls = len(decode(data).program.calls)
+        callback = test_one_input("dh")
+        measured = rate(lambda data=data, cb=callback: cb(data), args.seconds)
+        direct = rate(_direct_cost(cost, False), args.seconds)
+        print(f"| dh | {label} | {calls} | {measured:,.0f} | {direct:,.0f} |"
+              f" {direct / measured:.1f}x |")
     kem = encode("kem", [("kx_encapsulate", {"pk": 0})])
     callback = test_one_input("kem")
     print(f"| kem | (no KEM yet: returns at once) | 0 | "
