@@ -52,6 +52,12 @@ ALGORITHM_NAMES: tuple[bytes, ...] = (
 
 # --- the program being generated ------------------------------------------------------------
 
+# (out-value index, handle kind) of every handle a function returns
+_HANDLE_RESULTS = {
+    name: tuple((j, r.kind) for j, r in enumerate(fn.results) if r.kind is not None)
+    for name, fn in FUNCTIONS.items()
+}
+
 
 @dataclass
 class ProgramGen:
@@ -64,9 +70,8 @@ class ProgramGen:
 
     def call(self, function: str, *args: Arg) -> int:
         index = self.builder.call(function, *args)
-        for j, result in enumerate(FUNCTIONS[function].results):
-            if result.kind is not None:
-                self.produced.setdefault(result.kind, []).append(OutRef(index, j))
+        for j, kind in _HANDLE_RESULTS[function]:
+            self.produced.setdefault(kind, []).append(OutRef(index, j))
         return index
 
     def data(self, payload: bytes) -> int:

@@ -131,3 +131,26 @@ def test_fuzz_runs_a_target_and_prints_its_summary(tmp_path: Path) -> None:
 
 def test_the_fuzzing_executor_is_shared() -> None:
     assert fuzzing.executor() is fuzzing.executor()
+
+
+def test_corpus_merge_minimises_and_replaces_atomically(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from harness import merge
+
+    corpus_dir = tmp_path / "corpus"
+    seeds = corpus_dir / "dh"
+    seeds.mkdir(parents=True)
+    for data in seed_inputs("dh"):
+        (seeds / corpus.content_name(data)).write_bytes(data)
+    work = tmp_path / "work"
+    (work / "corpus" / "dh").mkdir(parents=True)
+    duplicate = seed_inputs("dh")[0]
+    (work / "corpus" / "dh" / "copy").write_bytes(duplicate)  # adds no coverage
+    monkeypatch.setattr(merge, "CORPUS", corpus_dir)
+    monkeypatch.setattr(merge, "WORK", work)
+    message = merge.merge("dh")
+    merged = sorted(p.name for p in seeds.iterdir())
+    assert "dh:" in message and "->" in message
+    assert 0 < len(merged) <= len(seed_inputs("dh"))
+    assert sorted(p.name for p in corpus_dir.iterdir()) == ["dh"]  # no staging or old copy left
