@@ -190,13 +190,10 @@ class SpecModel:
         if name in ("keypair_generate", "keypair_import", "publickey_import", "secretkey_import"):
             return self.predict_new_key(name, values)
         if name == "keypair_from_pk_and_sk":
-            pk, sk = self.get(K.PUBLICKEY, values[0]), self.get(K.SECRETKEY, values[1])
-            if pk is None or sk is None:
-                return _only(E.INVALID_HANDLE)
-            if pk.algorithm != sk.algorithm:
-                return _only(E.INCOMPATIBLE_KEYS)
-            return Prediction(frozenset({E.SUCCESS, E.INVALID_KEY}),
-                              ((K.KEYPAIR, pk.algorithm, None),))
+            pair = self.key_pair(values)
+            if isinstance(pair, Prediction):
+                return pair
+            return Prediction(frozenset({E.SUCCESS, E.INVALID_KEY}), ((K.KEYPAIR, pair, None),))
         if name in ("keypair_publickey", "keypair_secretkey"):
             kp = self.get(K.KEYPAIR, values[0])
             if kp is None:
@@ -259,15 +256,23 @@ class SpecModel:
                   K.SECRETKEY: facts.raw_secret}[kind]
         return Prediction(frozenset({E.SUCCESS}), ((K.ARRAY_OUTPUT, None, length),))
 
+    def key_pair(self, values: list[object]) -> str | Prediction:
+        """The algorithm of a (public key, secret key) argument pair, or the error it gives."""
+        pk = self.get(HandleKind.PUBLICKEY, values[0])
+        sk = self.get(HandleKind.SECRETKEY, values[1])
+        if pk is None or sk is None:
+            return _only(E.INVALID_HANDLE)
+        if pk.algorithm != sk.algorithm:
+            return _only(E.INCOMPATIBLE_KEYS)
+        return str(pk.algorithm)
+
     def predict_kx(self, name: str, values: list[object]) -> Prediction:
         K = HandleKind
         if name == "kx_dh":
-            pk, sk = self.get(K.PUBLICKEY, values[0]), self.get(K.SECRETKEY, values[1])
-            if pk is None or sk is None:
-                return _only(E.INVALID_HANDLE)
-            if pk.algorithm != sk.algorithm:
-                return _only(E.INCOMPATIBLE_KEYS)
-            facts = FACTS[str(pk.algorithm)]
+            pair = self.key_pair(values)
+            if isinstance(pair, Prediction):
+                return pair
+            facts = FACTS[pair]
             if facts.kem:
                 return _only(E.INVALID_OPERATION)
             return Prediction(frozenset({E.SUCCESS, E.INVALID_KEY}),
