@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ctypes
 import functools
-import struct
 from collections.abc import Callable
 
 import wasmtime
@@ -55,16 +54,12 @@ class HostLinkage:
     def _callback(
         self, entry: Callable[..., int], core: tuple[CoreType, ...]
     ) -> Callable[..., int]:
-        # Every argument slot is a 16-byte little-endian union: read them all in one unpack.
-        # An i32 slot's upper bytes are unspecified; every decoder masks i32 values to 32 bits.
-        slots_of = struct.Struct("<" + "q8x" * len(core))
-        size = slots_of.size
+        fields = tuple(enumerate("i64" if c is CoreType.I64 else "i32" for c in core))
 
         @ffi.wasmtime_func_unchecked_callback_t  # type: ignore[untyped-decorator]
         def callback(env: object, caller: object, slots: ctypes.Array, n: int) -> int:  # type: ignore[type-arg]
             try:
-                raw = ctypes.string_at(ctypes.cast(slots, ctypes.c_void_p).value or 0, size)
-                slots[0].i32 = entry(*slots_of.unpack(raw))
+                slots[0].i32 = entry(*[getattr(slots[i], f) for i, f in fields])
                 return 0
             except BaseException as exc:  # re-raised by raise_pending
                 self.pending = exc
