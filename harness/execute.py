@@ -10,7 +10,7 @@ from harness.divergences import known
 from harness.findings import Finding, Oracle
 from harness.handles import DEFAULT_HANDLE_LIMIT
 from harness.oracles import differential, invariants, model
-from harness.program import Program, encode_program
+from harness.program import EncodedProgram, Program, encode_program
 from harness.runner import ProgramRunner, Trace
 from impls import load_all
 from impls.base import Backend
@@ -33,6 +33,7 @@ class Executor:
         seed: bytes = b"",
         handle_limit: int = DEFAULT_HANDLE_LIMIT,
         share_backend_free_runs: bool = True,
+        lockstep: bool = True,
     ) -> None:
         self.revision = revision
         self.share_backend_free_runs = share_backend_free_runs
@@ -45,11 +46,40 @@ class Executor:
         # the declared capability table, as the differential oracle reads it
         self.capabilities = {r.backend.name: frozenset(r.backend.algorithms)
                              for r in self.runners}
+        # every backend in one guest run while they agree (see harness.lockstep)
+        self.lockstep = ProgramRunner(
+            self.runners[0].backend, revision=revision, seed=seed, handle_limit=handle_limit,
+            followers=[r.backend for r in self.runners[1:]],
+        ) if lockstep and len(self.runners) > 1 else None
 
     def run(self, program: Program) -> Outcome:
+        encoded = encode_program(program)
+        traces = self._in_lockstep(encoded)
+        if traces is not None:
+            # Every backend answered every call alike: one trace stands for all, judged once.
+            leader = next(iter(traces.values()))
+            found = differential.check(program, traces, self.capabilities, same=True)
+            found += model.check(program, {leader.backend: leader}, revision=self.revision,
+                                 handle_limit=self.handle_limit, capabilities=self.capabilities)
+            found += invariants.check(program, {leader.backend: leader})
+            found = [replace(f, backends=tuple(sorted(traces))) for f in found]
+            return self._outcome(program, traces, found)
+        return self._independently(program, encoded)
+
+    def _in_lockstep(self, encoded: EncodedProgram) -> dict[str, Trace] | None:
+        if self.lockstep is None:
+            return None
+        try:
+            leader = self.lockstep.run(encoded)
+        except Exception:
+            return None
+        if not self.lockstep.in_step:
+            return None  # a difference: judge complete, independent traces
+        return {r.backend.name: replace(leader, backend=r.backend.name) for r in self.runners}
+
+    def _independently(self, program: Program, encoded: EncodedProgram) -> Outcome:
         traces: dict[str, Trace] = {}
         found: list[Finding] = []
-        encoded = encode_program(program)
         for runner in self.runners:
             first = next(iter(traces.values()), None)
             if first is not None and self.share_backend_free_runs and not self._reached_backend:
@@ -72,6 +102,10 @@ class Executor:
             found += invariants.check(program, judged)
             if judged is not traces:
                 found = [replace(f, backends=tuple(sorted(traces))) for f in found]
+        return self._outcome(program, traces, found)
+
+    @staticmethod
+    def _outcome(program: Program, traces: dict[str, Trace], found: list[Finding]) -> Outcome:
         outcome = Outcome(program, traces)
         for finding in found:
             (outcome.known if known(finding) else outcome.findings).append(finding)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import struct
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import wasmtime
@@ -14,6 +15,7 @@ from harness.entropy import SeededEntropy
 from harness.guest_wat import guest_wat
 from harness.handles import DEFAULT_HANDLE_LIMIT
 from harness.host import Host
+from harness.lockstep import Lockstep, RecordingMemory
 from harness.memory import WasmtimeMemory
 from harness.program import EncodedProgram, Program, encode_program
 from harness.runtime import FastCall, HostLinkage, engine
@@ -55,12 +57,17 @@ class ProgramRunner:
         revision: Revision = Revision.JAN2022,
         seed: bytes = b"",
         handle_limit: int = DEFAULT_HANDLE_LIMIT,
+        followers: Sequence[Backend] = (),
     ) -> None:
+        """``followers``: backends run in lockstep with ``backend`` (see harness.lockstep)."""
         self.seed = seed
         self.host = Host(backend, revision=revision, handle_limit=handle_limit)
+        self.followers = [Host(b, revision=revision, handle_limit=handle_limit)
+                          for b in followers]
+        self.lockstep = Lockstep([self.host, *self.followers]) if followers else None
         self.store = wasmtime.Store(engine())
         linker = wasmtime.Linker(engine())
-        self.linkage = HostLinkage(linker, self.host)
+        self.linkage = HostLinkage(linker, self.lockstep.entry if self.lockstep else self.host)
         instance = linker.instantiate(self.store, guest_module())
         exports = instance.exports(self.store)
         data, program, run = exports["memory"], exports["program"], exports["run"]
@@ -70,15 +77,25 @@ class ProgramRunner:
         self.program = WasmtimeMemory(self.store, program)
         self._run = FastCall(self.store, run, self.linkage)
         self.host.bind(self.data)
+        for follower in self.followers:
+            follower.bind(RecordingMemory(self.data))
 
     @property
     def backend(self) -> Backend:
         return self.host.backend
 
+    @property
+    def in_step(self) -> bool:
+        """After a run: whether every follower answered every call exactly like the leader."""
+        return self.lockstep is None or not self.lockstep.broken
+
     def run(self, program: Program | EncodedProgram) -> Trace:
         encoded = program if isinstance(program, EncodedProgram) else encode_program(program)
         program = encoded.program
-        self.host.reset(SeededEntropy(self.seed))
+        for host in (self.host, *self.followers):
+            host.reset(SeededEntropy(self.seed))
+        if self.lockstep is not None:
+            self.lockstep.reset()
         self.data.write(0, encoded.image)
         self.program.write(layout.CALLS_BASE, encoded.records)
         count = len(program.calls)

@@ -16,8 +16,8 @@ from collections.abc import Callable
 import wasmtime
 from wasmtime import _ffi as ffi
 
-from harness.abi import FUNCTIONS, CoreType
-from harness.dispatch import make_entry
+from harness.abi import FUNCTIONS, CoreType, Function
+from harness.dispatch import Entry, make_entry
 from harness.host import Host
 
 _VALTYPES = {CoreType.I32: wasmtime.ValType.i32(), CoreType.I64: wasmtime.ValType.i64()}
@@ -31,17 +31,23 @@ def engine() -> wasmtime.Engine:
     return wasmtime.Engine(config)
 
 
+def _entry_for(host: Host, fn: Function) -> Entry:
+    return make_entry(host, fn)
+
+
 class HostLinkage:
     """The host's functions on a linker; holds the exception a call raised, if any."""
 
-    def __init__(self, linker: wasmtime.Linker, host: Host) -> None:
+    def __init__(self, linker: wasmtime.Linker, host: Host | Callable[[Function], Entry]) -> None:
+        """``host``: the host to serve, or what makes each function's entry."""
         self.pending: BaseException | None = None
         self._callbacks: list[Callable[..., int]] = []  # keep the C callbacks alive
+        entry_for = host if callable(host) else functools.partial(_entry_for, host)
         for fn in FUNCTIONS.values():
             ty = wasmtime.FuncType(
                 [_VALTYPES[c] for c in fn.core_params], [_VALTYPES[CoreType.I32]]
             )
-            callback = self._callback(make_entry(host, fn), fn.core_params)
+            callback = self._callback(entry_for(fn), fn.core_params)
             module, name = fn.module.encode(), fn.name.encode()
             error = ffi.wasmtime_linker_define_func_unchecked(
                 linker.ptr(), module, len(module), name, len(name), ty.ptr(), callback, None,

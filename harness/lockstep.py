@@ -1,0 +1,92 @@
+"""Several backends in one guest run: each call decoded once, then run on every host in step.
+
+The first host (the leader) serves the guest: its answers and writes are what the guest sees.
+Every other host (a follower) runs the same method on the same decoded arguments against its
+own handle tables, entropy and backend; its writes are only recorded.  As long as every
+follower answers exactly like the leader (errno, out-values, bytes written), every host's state
+and memory are the same as in a run of its own, so the leader's trace stands for all of them.
+At the first difference, or any exception, the lockstep is *broken*: the caller then runs each
+backend on its own, so every finding is judged on complete, independent traces.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from harness.abi import Function
+from harness.dispatch import Entry, decoders
+from harness.errors import CryptoError
+from harness.host import Host
+from harness.memory import RawMemory
+
+_SUCCESS = 0
+
+
+class RecordingMemory:
+    """A follower's view of guest memory: reads the leader's, keeps its own writes to itself."""
+
+    def __init__(self, leader: RawMemory) -> None:
+        self.leader = leader
+
+    def size(self) -> int:
+        return self.leader.size()
+
+    def read(self, ptr: int, length: int) -> bytes:
+        return self.leader.read(ptr, length)
+
+    def write(self, ptr: int, data: bytes) -> None:
+        pass  # logged by the follower's GuestMemory; compared, never applied
+
+
+class Lockstep:
+    def __init__(self, hosts: Sequence[Host]) -> None:
+        self.hosts = list(hosts)
+        self.broken = False
+
+    def reset(self) -> None:
+        self.broken = False
+
+    def entry(self, fn: Function) -> Entry:
+        """The guest's entry for ``fn``: decode once, run on every host, compare."""
+        leader = self.hosts[0]
+        methods: list[Callable[..., tuple[int, ...]]] = [getattr(h, fn.name) for h in self.hosts]
+        outs = tuple(zip(fn.out_offsets, fn.out_widths, strict=True))
+        params = decoders(fn)
+
+        def run(index: int, values: list[object],
+                targets: list[tuple[int, int]]) -> tuple[int, list[tuple[int, bytes]]]:
+            host = self.hosts[index]
+            memory = host.memory
+            mark = len(memory.writes)
+            host.calls.append((fn.name, mark))
+            try:
+                results = methods[index](*values)
+            except CryptoError as error:
+                return error.errno.value, memory.writes[mark:]
+            for (ptr, width), value in zip(targets, results, strict=True):
+                memory.write(ptr, value.to_bytes(width, "little"))
+            return _SUCCESS, memory.writes[mark:]
+
+        def entry(*args: int) -> int:
+            memory = leader.memory
+            try:
+                revision = leader.revision
+                values = [decode(args, memory, revision) for decode in params]
+                targets = [(memory.check(args[i], width)[0], width) for i, width in outs]
+            except CryptoError as error:  # decoding is the same code for every host
+                for host in self.hosts:
+                    host.calls.append((fn.name, len(host.memory.writes)))
+                return error.errno.value
+            errno, writes = run(0, values, targets)
+            if not self.broken:
+                for k in range(1, len(self.hosts)):
+                    try:
+                        if run(k, values, targets) != (errno, writes):
+                            self.broken = True
+                    except Exception:
+                        self.broken = True
+                    if self.broken:
+                        break
+            return errno
+
+        return entry
