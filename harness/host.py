@@ -80,10 +80,10 @@ class Host:
         self._memory: GuestMemory | None = None
         # (function, index of its first entry in memory.writes) for every call of this run
         self.calls: list[tuple[str, int]] = []
-        # Whether this run reached the backend.  Every way into backend code starts with an
-        # algorithm lookup (keys only come from one), so until then the run is the same on
-        # every backend.
-        self.backend_used = False
+        # How often this run reached the backend: every way into backend code starts with an
+        # algorithm lookup or a key taken from a handle, and both are counted here.  Until then
+        # a run is the same on every backend.
+        self.backend_contacts = 0
 
     @property
     def memory(self) -> GuestMemory:
@@ -99,14 +99,14 @@ class Host:
         self.entropy = entropy
         self.handles = HandleTables(self.handle_limit)
         self.calls = []
-        self.backend_used = False
+        self.backend_contacts = 0
         self.memory.writes = []
 
     # --- helpers ----------------------------------------------------------------------------
 
     def _algorithm(self, algorithm_type: AlgorithmType, name: str) -> KxAlgorithm:
         # The host serves key exchange only: another algorithm type has no algorithm to find.
-        self.backend_used = True
+        self.backend_contacts += 1
         alg = self.backend.find(name) if algorithm_type is AlgorithmType.KEY_EXCHANGE else None
         if alg is None:
             raise CryptoError(Errno.UNSUPPORTED_ALGORITHM, repr(name))
@@ -118,15 +118,22 @@ class Host:
 
     def _public(self, handle: int) -> PublicKey:
         pk: PublicKey = self.handles.get(HandleKind.PUBLICKEY, handle)
+        self.backend_contacts += 1
         return pk
 
     def _secret(self, handle: int) -> SecretKey:
         sk: SecretKey = self.handles.get(HandleKind.SECRETKEY, handle)
+        self.backend_contacts += 1
         return sk
 
     def _keypair(self, handle: int) -> KeyPair:
         kp: KeyPair = self.handles.get(HandleKind.KEYPAIR, handle)
+        self.backend_contacts += 1
         return kp
+
+    @property
+    def backend_used(self) -> bool:
+        return self.backend_contacts > 0
 
     def _output(self, *chunks: bytes) -> Out:
         return self.handles.insert(HandleKind.ARRAY_OUTPUT, *(ArrayOutput(c) for c in chunks))

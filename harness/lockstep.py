@@ -77,7 +77,14 @@ class Lockstep:
                 for host in self.hosts:
                     host.calls.append((fn.name, len(host.memory.writes)))
                 return error.errno.value
+            contacts = leader.backend_contacts
             errno, writes = run(0, values, targets)
+            if errno != _SUCCESS and leader.backend_contacts == contacts:
+                # Failed before reaching the backend, changing nothing: the same code would
+                # fail the same way on every follower.
+                for host in self.hosts[1:]:
+                    host.calls.append((fn.name, len(host.memory.writes)))
+                return errno
             if not self.broken:
                 for k in range(1, len(self.hosts)):
                     try:

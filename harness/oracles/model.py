@@ -11,7 +11,6 @@ This is the only oracle that sees bugs of the shared ABI layer, on which every b
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -84,13 +83,14 @@ def _only(errno: Errno, why: str = "") -> Prediction:
     return Prediction(frozenset({errno}), why=why)
 
 
-@functools.cache
-def _plan(fn: Function) -> tuple[tuple[object, int], ...]:
-    """(parameter type, or None when any value is valid; its first core argument)."""
-    return tuple(
+_PLANS = {
+    # (parameter type, or None when any value is valid; its first core argument)
+    fn.name: tuple(
         (None if isinstance(p.type, HandleParam | U64Param) else p.type, k)
         for p, k in zip(fn.params, fn.param_offsets, strict=True)
     )
+    for fn in FUNCTIONS.values()
+}
 
 
 @dataclass
@@ -114,7 +114,7 @@ class SpecModel:
     def decode(self, fn: Function, args: list[int]) -> list[object] | None:
         """The arguments as the spec reads them, or None when one is not a valid guest value."""
         values: list[object] = []
-        for t, k in _plan(fn):
+        for t, k in _PLANS[fn.name]:
             a = args[k]
             if t is None:  # a handle or a u64: any value is one
                 values.append(a)
