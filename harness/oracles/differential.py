@@ -42,7 +42,25 @@ def _blame(views: Mapping[str, str]) -> tuple[str, ...]:
     return tuple(sorted(views))
 
 
-def algorithm_named(program: Program, trace: Trace, index: int) -> str | None:
+class _Memory:
+    """Guest memory as one trace saw it before each call, rebuilt only as far as asked."""
+
+    def __init__(self, trace: Trace) -> None:
+        self.trace = trace
+        self.image: bytearray | None = None
+        self.upto = 0
+
+    def before(self, index: int) -> bytearray:
+        if self.image is None:
+            self.image = bytearray(self.trace.initial)
+        for result in self.trace.results[self.upto : index]:
+            apply(self.image, result.writes)
+        self.upto = index
+        return self.image
+
+
+def algorithm_named(program: Program, trace: Trace, index: int,
+                    memory: _Memory | None = None) -> str | None:
     """The key-exchange algorithm name call ``index`` passes, as the guest memory held it."""
     call = program.calls[index]
     fn = FUNCTIONS[call.function]
@@ -54,9 +72,7 @@ def algorithm_named(program: Program, trace: Trace, index: int) -> str | None:
             for a in call.args]
     if args[0] & 0xFFFF_FFFF != _KEY_EXCHANGE:
         return None
-    image = bytearray(trace.initial)
-    for result in trace.results[:index]:
-        apply(image, result.writes)
+    image = (memory or _Memory(trace)).before(index)
     ptr, length = args[strings[0]] & 0xFFFF_FFFF, args[strings[0] + 1] & 0xFFFF_FFFF
     if ptr + length > len(image):
         return None
@@ -65,6 +81,22 @@ def algorithm_named(program: Program, trace: Trace, index: int) -> str | None:
     except UnicodeDecodeError:
         return None
     return name.upper() if name.isascii() else None
+
+
+def _refusals(program: Program, trace: Trace, capabilities: Capabilities,
+              backends: list[str]) -> list[Finding]:
+    """With identical traces: a refusal of a declared algorithm is the only thing to find."""
+    memory = _Memory(trace)
+    for index, result in enumerate(trace.results):
+        if result.errno != _UNSUPPORTED:
+            continue
+        algorithm = algorithm_named(program, trace, index, memory)
+        declared = [n for n in backends if algorithm in capabilities.get(n, frozenset())]
+        if algorithm is not None and declared:
+            return [Finding(Oracle.DIFFERENTIAL, index, program.calls[index].function,
+                            tuple(declared),
+                            f"declares {algorithm} but answered unsupported_algorithm")]
+    return []
 
 
 def identical(traces: Mapping[str, Trace]) -> bool:
@@ -83,13 +115,15 @@ def check(program: Program, traces: Mapping[str, Trace],
     first = traces[names[0]]
     if same is None:
         same = identical(traces)
-    if same and not any(r.errno == _UNSUPPORTED for r in first.results):
-        return []
+    if same:
+        return _refusals(program, first, capabilities, names) if capabilities else []
     active = list(names)
+    memory = _Memory(first)
     for index, call in enumerate(program.calls):
         results = {n: traces[n].results[index] for n in active}
         if any(r.errno == _UNSUPPORTED for r in results.values()) and capabilities:
-            algorithm = algorithm_named(program, traces[active[0]], index)
+            algorithm = algorithm_named(program, traces[active[0]], index,
+                                        memory if active[0] == names[0] else None)
             if algorithm is not None:
                 refusing = [n for n, r in results.items() if r.errno == _UNSUPPORTED]
                 declared = [n for n in refusing if algorithm in capabilities.get(n, frozenset())]
