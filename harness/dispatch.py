@@ -96,25 +96,47 @@ def decode_params(fn: Function, args: tuple[int, ...], memory: GuestMemory,
     return [decode(args, memory, revision) for decode in decoders(fn)]
 
 
+Targets = list[tuple[int, int]]  # (checked address, width) of every out-pointer
+
+
+class Call:
+    """One function's two halves, shared by a single host and by hosts in lockstep."""
+
+    def __init__(self, fn: Function) -> None:
+        self.fn = fn
+        self.outs = tuple(zip(fn.out_offsets, fn.out_widths, strict=True))
+        self.params = decoders(fn)
+
+    def prepare(self, args: tuple[int, ...], memory: GuestMemory,
+                revision: Revision) -> tuple[list[Any], Targets]:
+        """Decode every parameter and check every out-pointer (raises CryptoError)."""
+        values = [decode(args, memory, revision) for decode in self.params]
+        return values, [(memory.check(args[i], width)[0], width) for i, width in self.outs]
+
+    def complete(self, host: Host, values: list[Any], targets: Targets) -> int:
+        """Run the host's method; on success write every out-value.  Returns the errno."""
+        try:
+            results = getattr(host, self.fn.name)(*values)
+        except CryptoError as error:
+            return int(error.errno.value)
+        memory = host.memory
+        for (ptr, width), value in zip(targets, results, strict=True):
+            memory.write(ptr, value.to_bytes(width, "little"))
+        return _SUCCESS
+
+
 def make_entry(host: Host, fn: Function) -> Entry:
     """The Python function wasmtime calls for ``fn``: raw i32/i64 in, errno out."""
-    method: Callable[..., tuple[int, ...]] = getattr(host, fn.name)
-    outs = tuple(zip(fn.out_offsets, fn.out_widths, strict=True))
-    params = decoders(fn)
+    call = Call(fn)
 
     def entry(*args: int) -> int:
         memory = host.memory
         host.calls.append((fn.name, len(memory.writes)))
         try:
-            revision = host.revision
-            values = [decode(args, memory, revision) for decode in params]
-            targets = [(memory.check(args[i], width)[0], width) for i, width in outs]
-            results = method(*values)
+            values, targets = call.prepare(args, memory, host.revision)
         except CryptoError as error:
-            return error.errno.value
-        for (ptr, width), value in zip(targets, results, strict=True):
-            memory.write(ptr, value.to_bytes(width, "little"))
-        return _SUCCESS
+            return int(error.errno.value)
+        return call.complete(host, values, targets)
 
     entry.__name__ = fn.name
     return entry

@@ -11,10 +11,11 @@ backend on its own, so every finding is judged on complete, independent traces.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from harness.abi import Function
-from harness.dispatch import Entry, decoders
+from harness.dispatch import Call, Entry, Targets
 from harness.errors import CryptoError
 from harness.host import Host
 from harness.memory import RawMemory
@@ -47,53 +48,38 @@ class Lockstep:
         self.broken = False
 
     def entry(self, fn: Function) -> Entry:
-        """The guest's entry for ``fn``: decode once, run on every host, compare."""
+        """The guest's entry for ``fn``: prepared once, completed on every host, compared."""
         leader = self.hosts[0]
-        methods: list[Callable[..., tuple[int, ...]]] = [getattr(h, fn.name) for h in self.hosts]
-        outs = tuple(zip(fn.out_offsets, fn.out_widths, strict=True))
-        params = decoders(fn)
+        call = Call(fn)
 
-        def run(index: int, values: list[object],
-                targets: list[tuple[int, int]]) -> tuple[int, list[tuple[int, bytes]]]:
-            host = self.hosts[index]
-            memory = host.memory
-            mark = len(memory.writes)
+        def complete(host: Host, values: list[Any], targets: Targets) -> tuple[int, object]:
+            mark = len(host.memory.writes)
             host.calls.append((fn.name, mark))
-            try:
-                results = methods[index](*values)
-            except CryptoError as error:
-                return error.errno.value, memory.writes[mark:]
-            for (ptr, width), value in zip(targets, results, strict=True):
-                memory.write(ptr, value.to_bytes(width, "little"))
-            return _SUCCESS, memory.writes[mark:]
+            errno = call.complete(host, values, targets)
+            return errno, host.memory.writes[mark:]
 
         def entry(*args: int) -> int:
-            memory = leader.memory
             try:
-                revision = leader.revision
-                values = [decode(args, memory, revision) for decode in params]
-                targets = [(memory.check(args[i], width)[0], width) for i, width in outs]
-            except CryptoError as error:  # decoding is the same code for every host
+                values, targets = call.prepare(args, leader.memory, leader.revision)
+            except CryptoError as error:  # preparing is the same code for every host
                 for host in self.hosts:
                     host.calls.append((fn.name, len(host.memory.writes)))
-                return error.errno.value
+                return int(error.errno.value)
             contacts = leader.backend_contacts
-            errno, writes = run(0, values, targets)
+            errno, writes = complete(leader, values, targets)
             if errno != _SUCCESS and leader.backend_contacts == contacts:
                 # Failed before reaching the backend, changing nothing: the same code would
                 # fail the same way on every follower.
                 for host in self.hosts[1:]:
                     host.calls.append((fn.name, len(host.memory.writes)))
                 return errno
-            if not self.broken:
-                for k in range(1, len(self.hosts)):
-                    try:
-                        if run(k, values, targets) != (errno, writes):
-                            self.broken = True
-                    except Exception:
-                        self.broken = True
-                    if self.broken:
-                        break
+            for host in self.hosts[1:]:
+                if self.broken:
+                    break
+                try:
+                    self.broken = complete(host, values, targets) != (errno, writes)
+                except Exception:
+                    self.broken = True
             return errno
 
         return entry
