@@ -190,6 +190,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (GuestError, UserError) as error:
         print(f"kxfuzz: error: {error}", file=sys.stderr)
         return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("kxfuzz: interrupted", file=sys.stderr)
+        return 130
     except Exception:
         # Not the user's mistake: the host or a backend raised. Show everything.
         print("kxfuzz: internal error (a finding: an exception escaped the host or a backend)",
