@@ -56,30 +56,28 @@ class Executor:
         encoded = encode_program(program)
         traces = self._in_lockstep(encoded)
         if traces is not None:
-            # Every backend answered every call alike: one trace stands for all, judged once.
-            leader = next(iter(traces.values()))
-            found = differential.check(program, traces, self.capabilities, same=True)
-            found += model.check(program, {leader.backend: leader}, revision=self.revision,
-                                 handle_limit=self.handle_limit, capabilities=self.capabilities)
-            found += invariants.check(program, {leader.backend: leader})
-            found = [replace(f, backends=tuple(sorted(traces))) for f in found]
-            return self._outcome(program, traces, found)
-        return self._independently(program, encoded)
+            return self._judge(program, traces, same=True)
+        traces, crashes = self._independently(encoded)
+        if crashes:
+            return self._outcome(program, traces, crashes)
+        return self._judge(program, traces, same=differential.identical(traces))
 
     def _in_lockstep(self, encoded: EncodedProgram) -> dict[str, Trace] | None:
+        """Every backend's trace from one lockstep run, or None if they did not keep in step."""
         if self.lockstep is None:
             return None
         try:
             leader = self.lockstep.run(encoded)
         except Exception:
-            return None
+            return None  # re-run independently, where the crash is attributed
         if not self.lockstep.in_step:
             return None  # a difference: judge complete, independent traces
         return {r.backend.name: replace(leader, backend=r.backend.name) for r in self.runners}
 
-    def _independently(self, program: Program, encoded: EncodedProgram) -> Outcome:
+    def _independently(self, encoded: EncodedProgram) -> tuple[dict[str, Trace], list[Finding]]:
+        """Every backend on its own; crashes are findings of the crash oracle."""
         traces: dict[str, Trace] = {}
-        found: list[Finding] = []
+        crashes: list[Finding] = []
         for runner in self.runners:
             first = next(iter(traces.values()), None)
             if first is not None and self.share_backend_free_runs and not self._reached_backend:
@@ -90,19 +88,20 @@ class Executor:
             try:
                 traces[runner.backend.name] = runner.run(encoded)
             except Exception as exc:  # the crash oracle: anything escaping host or backend
-                found.append(_crash(runner, exc))
+                crashes.append(_crash(runner, exc))
             self._reached_backend = runner.host.backend_used
-        if not found:
-            same = differential.identical(traces)
-            found += differential.check(program, traces, self.capabilities, same=same)
-            # Identical traces get identical verdicts: judge one and name every backend.
-            judged = _one_for_all(traces) if same else traces
-            found += model.check(program, judged, revision=self.revision,
-                                 handle_limit=self.handle_limit, capabilities=self.capabilities)
-            found += invariants.check(program, judged)
-            if judged is not traces:
-                found = [replace(f, backends=tuple(sorted(traces))) for f in found]
-        return self._outcome(program, traces, found)
+        return traces, crashes
+
+    def _judge(self, program: Program, traces: dict[str, Trace], *, same: bool) -> Outcome:
+        found = differential.check(program, traces, self.capabilities, same=same)
+        # Identical traces get identical verdicts: judge one and name every backend.
+        judged = _one_for_all(traces) if same else traces
+        state = model.check(program, judged, revision=self.revision,
+                            handle_limit=self.handle_limit, capabilities=self.capabilities)
+        state += invariants.check(program, judged)
+        if same:
+            state = [replace(f, backends=tuple(sorted(traces))) for f in state]
+        return self._outcome(program, traces, found + state)
 
     @staticmethod
     def _outcome(program: Program, traces: dict[str, Trace], found: list[Finding]) -> Outcome:
