@@ -108,6 +108,7 @@ def _parser() -> argparse.ArgumentParser:
     promote = commands.add_parser("promote", help="add a saved input to corpus/regressions/")
     promote.add_argument("file", type=Path)
 
+    commands.add_parser("backends", help="print the capability table: algorithms per backend")
     commands.add_parser("abi", help="print the ABI table as Markdown (docs/ABI.md)")
     return parser
 
@@ -178,10 +179,27 @@ def _merge(args: argparse.Namespace) -> int:
     return 0
 
 
+def _backends(args: argparse.Namespace) -> int:
+    from impls import load_all
+
+    backends = load_all()
+    mechanisms = {alg.name: alg.mechanism.value for b in backends for alg in b.algorithms.values()}
+    rows = [["algorithm", "mechanism", *(b.name for b in backends)]]
+    for name, mechanism in sorted(mechanisms.items()):
+        rows.append([name, mechanism, *("yes" if b.find(name) else "-" for b in backends)])
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    print()
+    for backend in backends:
+        print(f"{backend.name}: {backend.library}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handlers = {"run-guest": _run_guest, "replay": _replay, "minimize": _minimize,
-                "promote": _promote, "fuzz": _fuzz, "merge": _merge}
+                "promote": _promote, "fuzz": _fuzz, "merge": _merge, "backends": _backends}
     try:
         if args.command in handlers:
             return handlers[args.command](args)

@@ -95,3 +95,10 @@ def test_console_script_is_installed() -> None:
     kxfuzz = Path(sys.executable).parent / "kxfuzz"
     result = subprocess.run([str(kxfuzz), "--help"], capture_output=True, text=True, check=False)
     assert result.returncode == 0 and "run-guest" in result.stdout
+
+
+def test_backends_prints_the_capability_table(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["backends"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["algorithm", "mechanism", *BACKEND_NAMES]
+    assert lines[1].split() == ["X25519", "dh", "yes", "yes"]
