@@ -25,7 +25,11 @@ class Reader:
         return chunk
 
     def u8(self) -> int:
-        return self.take(1)[0]
+        pos = self.pos  # the commonest read: no slice
+        if pos >= len(self.data):
+            raise Exhausted
+        self.pos = pos + 1
+        return self.data[pos]
 
     def u32(self) -> int:
         return int.from_bytes(self.take(4), "little")
