@@ -19,7 +19,7 @@ from pathlib import Path
 from harness.corpus import CORPUS, REGRESSIONS, ROOT
 from harness.fuzzing import run_input
 from harness.report import render_text
-from harness.targets import BY_NAME, TARGETS, ForeignInput, decode
+from harness.targets import BY_NAME, TARGETS, ForeignInput
 
 # Where working corpora and logs, and findings, go (overridable, e.g. by tests).
 WORK = Path(os.environ.get("KXFUZZ_WORK", ROOT / ".kxfuzz"))
@@ -165,8 +165,3 @@ def run(targets: list[str], seconds: int, jobs: int, extra: list[str]) -> int:
 
 def all_targets() -> list[str]:
     return [t.name for t in TARGETS]
-
-
-def check_input(path: Path) -> str:
-    """Raise ForeignInput/OSError for files that are not inputs; return their target."""
-    return decode(path.read_bytes()).target.name

@@ -91,11 +91,6 @@ def decoders(fn: Function) -> tuple[Decoder, ...]:
     return tuple(_decoder(p.type, k) for p, k in zip(fn.params, fn.param_offsets, strict=True))
 
 
-def decode_params(fn: Function, args: tuple[int, ...], memory: GuestMemory,
-                  revision: Revision) -> list[Any]:
-    return [decode(args, memory, revision) for decode in decoders(fn)]
-
-
 Targets = list[tuple[int, int]]  # (checked address, width) of every out-pointer
 
 
