@@ -10,22 +10,7 @@ libFuzzer saves the input.  Run through `make fuzz TARGET=abi_sequence`, or dire
 `fuzz_targets/abi_sequence.py [libFuzzer flags] [corpus dirs]`.
 """
 
-import sys
-
-import atheris
-
-from harness.coverage import EXCLUDE, INCLUDE
-
-with atheris.instrument_imports(include=INCLUDE, exclude=EXCLUDE):
-    from harness.fuzzing import test_one_input
-
-TestOneInput = test_one_input("abi_sequence")
-
-
-def main() -> None:
-    atheris.Setup(sys.argv, TestOneInput)
-    atheris.Fuzz()
-
+from harness.coverage import fuzz
 
 if __name__ == "__main__":
-    main()
+    fuzz("abi_sequence")

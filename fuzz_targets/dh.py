@@ -9,22 +9,7 @@ libFuzzer saves the input.  Run through `make fuzz TARGET=dh`, or directly:
 `fuzz_targets/dh.py [libFuzzer flags] [corpus dirs]`.
 """
 
-import sys
-
-import atheris
-
-from harness.coverage import EXCLUDE, INCLUDE
-
-with atheris.instrument_imports(include=INCLUDE, exclude=EXCLUDE):
-    from harness.fuzzing import test_one_input
-
-TestOneInput = test_one_input("dh")
-
-
-def main() -> None:
-    atheris.Setup(sys.argv, TestOneInput)
-    atheris.Fuzz()
-
+from harness.coverage import fuzz
 
 if __name__ == "__main__":
-    main()
+    fuzz("dh")

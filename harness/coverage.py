@@ -15,3 +15,16 @@ EXCLUDE = [
     "harness.oracles.model", "harness.oracles.invariants", "harness.oracles.memory_image",
     "harness.entropy", "harness.errors",
 ]
+
+
+def fuzz(target: str) -> None:
+    """Run ``target`` under libFuzzer: the one body every script in fuzz_targets/ shares."""
+    import sys
+
+    import atheris
+
+    with atheris.instrument_imports(include=INCLUDE, exclude=EXCLUDE):
+        from harness.fuzzing import test_one_input
+
+    atheris.Setup(sys.argv, test_one_input(target))
+    atheris.Fuzz()
