@@ -1,37 +1,189 @@
 """Known divergences: real, understood disagreements between libraries.
 
-Each entry matches narrowly (oracle, function, backends and a detail pattern) and says why.
-A matching finding is still reported, marked known, but does not fail a run.
+Each entry matches narrowly: the function, the backends that differ from the rest, and a
+predicate over the call as the guest made it (algorithm, encoding, input bytes) and every
+backend's answer; it says why the libraries differ.  A matching difference is still reported,
+marked known; the differential oracle then leaves those backends out of the comparison for
+the rest of the program (their state has legitimately diverged) and goes on with the others.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from harness.findings import Finding, Oracle
+from asn1crypto import keys, pem
+
+from harness.abi import Errno
+from harness.runner import CallResult
+from impls import x448_common, x25519_common
+
+SUCCESS, _INVALID_KEY, _VERIFICATION_FAILED = Errno.SUCCESS, Errno.INVALID_KEY, (
+    Errno.VERIFICATION_FAILED)
+
+
+@dataclass(frozen=True)
+class CallContext:
+    """A call on which backends disagree, as the guest made it."""
+
+    function: str
+    algorithm: str | None  # the algorithm name it passes (upper case), if any
+    encoding: str | None  # the encoding it passes ("raw", "pem", ...), if any
+    data: bytes  # its input buffer (key bytes, ciphertext), if any
+    results: Mapping[str, CallResult]  # every compared backend's answer
+
+    def errno(self, backend: str) -> int:
+        return self.results[backend].errno
+
+    def written(self, backend: str) -> bytes:
+        """The first buffer a successful call wrote (a pulled chunk, an out-value)."""
+        writes = self.results[backend].writes
+        return writes[0][1] if writes else b""
 
 
 @dataclass(frozen=True)
 class Divergence:
     name: str
-    oracle: Oracle
-    function: str
-    backends: tuple[str, ...]
-    detail: str  # a regular expression the finding's detail must match
+    functions: frozenset[str]
+    backends: tuple[str, ...]  # the backends that differ from the others
+    applies: Callable[[CallContext], bool]
     reason: str
 
-    def matches(self, finding: Finding) -> bool:
-        return (
-            finding.oracle is self.oracle
-            and finding.function == self.function
-            and finding.backends == self.backends
-            and re.search(self.detail, finding.detail) is not None
-        )
+    def matches(self, views: Mapping[str, str], context: CallContext) -> bool:
+        """``views``: each compared backend's answer, described.  The entry's backends must
+        be there and every other backend must agree with the rest."""
+        others = {v for b, v in views.items() if b not in self.backends}
+        return (context.function in self.functions and len(others) == 1
+                and all(b in views for b in self.backends) and self.applies(context))
 
 
-KNOWN_DIVERGENCES: tuple[Divergence, ...] = ()
+# --- predicates --------------------------------------------------------------------------------
+
+_MONTGOMERY = {  # algorithm -> (key length, p, small-order u-coordinates mod p)
+    "X25519": (32, 2**255 - 19, x25519_common.LOW_ORDER),
+    "X448": (56, 2**448 - 2**224 - 1, x448_common.LOW_ORDER),
+}
 
 
-def known(finding: Finding) -> Divergence | None:
-    return next((d for d in KNOWN_DIVERGENCES if d.matches(finding)), None)
+def _canonical(algorithm: str, u: bytes) -> bytes:
+    """The u-coordinate as RFC 7748 decodes it (X25519 masks bit 255), reduced mod p."""
+    length, p, _ = _MONTGOMERY[algorithm]
+    value = int.from_bytes(u, "little")
+    if algorithm == "X25519":
+        value &= (1 << 255) - 1
+    return (value % p).to_bytes(length, "little")
+
+
+def _low_order(algorithm: str, u: bytes) -> bool:
+    length, _, points = _MONTGOMERY[algorithm]
+    return len(u) == length and _canonical(algorithm, u) in {
+        _canonical(algorithm, q) for q in points}
+
+
+def _public_key(ctx: CallContext, raw_length: int) -> bytes | None:
+    """The key or point a public-key import carries, in any encoding (parsed by asn1crypto,
+    not by a backend's parser); for a raw key pair, its public half."""
+    if ctx.encoding in ("raw", "sec", "compressed_sec"):
+        return ctx.data[:raw_length] if ctx.function == "keypair_import" else ctx.data
+    try:
+        der = pem.unarmor(ctx.data)[2] if ctx.encoding == "pem" else ctx.data
+        point = keys.PublicKeyInfo.load(der)["public_key"].native
+    except (ValueError, TypeError, KeyError):
+        return None
+    return bytes(point) if isinstance(point, bytes) else None
+
+
+def _refused_low_order_point(ctx: CallContext) -> bool:
+    """pycryptodome refused an X25519/X448 public key (or raw key pair) of small order."""
+    if ctx.algorithm not in _MONTGOMERY:
+        return False
+    length = _MONTGOMERY[ctx.algorithm][0]
+    key = _public_key(ctx, length)
+    return (ctx.errno("pycryptodome") == _INVALID_KEY and key is not None
+            and _low_order(ctx.algorithm, key))
+
+
+def _xwing_low_order(ctx: CallContext) -> bool:
+    """An X-Wing public key or ciphertext whose X25519 part (the last 32 bytes) has small
+    order, refused by pycryptodome only."""
+    sizes = {"publickey_import": 1216, "kx_decapsulate": 1120}
+    expected = _INVALID_KEY if ctx.function == "publickey_import" else _VERIFICATION_FAILED
+    return (len(ctx.data) == sizes[ctx.function]
+            and (ctx.function != "publickey_import" or ctx.algorithm == "X-WING")
+            and ctx.errno("pycryptodome") == expected
+            and _low_order("X25519", ctx.data[-32:]))
+
+
+def _reduced_export(ctx: CallContext) -> bool:
+    """pycryptodome pulled the reduced form of the non-canonical u-coordinate the others
+    pulled as given."""
+    ours = ctx.written("pycryptodome")
+    others = {ctx.written(b) for b in ctx.results if b != "pycryptodome"}
+    if len(others) != 1 or ctx.errno("pycryptodome") != SUCCESS:
+        return False
+    given = others.pop()
+    return any(len(given) == length and ours == _canonical(alg, given) != given
+               for alg, (length, _, _) in _MONTGOMERY.items())
+
+
+_PEM_END = re.compile(rb"-----END [A-Z ]+-----\r?\n?")
+
+
+def _pem_with_trailing_bytes(ctx: CallContext) -> bool:
+    """A PEM document followed by more than a line break, refused by pycryptodome only."""
+    match = _PEM_END.search(ctx.data)
+    return (ctx.encoding == "pem" and match is not None
+            and ctx.data[match.end():].strip(b"\r\n") != b""
+            and ctx.errno("pycryptodome") == _INVALID_KEY)
+
+
+def _infinity(ctx: CallContext) -> bool:
+    """The uncompressed point (0, 0), which pycryptodome takes for the point at infinity."""
+    if ctx.algorithm not in ("P256-SHA256", "P384-SHA384"):
+        return False
+    size = 32 if ctx.algorithm == "P256-SHA256" else 48
+    found = _public_key(ctx, 1 + 2 * size) == b"\x04" + bytes(2 * size)
+    others = [b for b in ctx.results if b != "pycryptodome"]
+    return found and ctx.errno("pycryptodome") == SUCCESS and all(
+        ctx.errno(b) == _INVALID_KEY for b in others)
+
+
+_IMPORTS = frozenset({"publickey_import", "secretkey_import", "keypair_import"})
+PYCRYPTODOME = ("pycryptodome",)
+
+KNOWN_DIVERGENCES: tuple[Divergence, ...] = (
+    Divergence(
+        "pycryptodome-refuses-low-order-points", frozenset({"publickey_import", "keypair_import"}),
+        PYCRYPTODOME, _refused_low_order_point,
+        "PyCryptodome refuses X25519/X448 public keys of small order when they are imported; "
+        "cryptography and libsodium import them and refuse them in publickey_verify and kx_dh "
+        "(the all-zero shared secret), as RFC 7748 section 6 allows either way."),
+    Divergence(
+        "pycryptodome-x-wing-refuses-low-order-points",
+        frozenset({"publickey_import", "kx_decapsulate"}), PYCRYPTODOME, _xwing_low_order,
+        "PyCryptodome's hybrid KEM refuses a small-order X25519 point in an X-Wing public key "
+        "or ciphertext; X-Wing checks no point (its combiner hashes the all-zero ss_X), and "
+        "the X-Wing built on cryptography follows it."),
+    Divergence(
+        "pycryptodome-exports-reduced-u", frozenset({"array_output_pull"}), PYCRYPTODOME,
+        _reduced_export,
+        "PyCryptodome keeps an X25519/X448 public key reduced modulo p (X25519: bit 255 "
+        "cleared first), so a non-canonical u-coordinate exports in canonical form; "
+        "cryptography and libsodium export the bytes they imported."),
+    Divergence(
+        "pycryptodome-pem-trailing-bytes", _IMPORTS, PYCRYPTODOME, _pem_with_trailing_bytes,
+        "PyCryptodome refuses anything but line breaks after a PEM END line; OpenSSL "
+        "(cryptography) and asn1crypto (the libsodium backend) ignore what follows it."),
+    Divergence(
+        "pycryptodome-accepts-infinity", frozenset({"publickey_import"}), PYCRYPTODOME,
+        _infinity,
+        "PyCryptodome decodes the uncompressed point 04 || 0 || 0 as the point at infinity and "
+        "imports it as a NIST-curve public key (kx_dh then fails); cryptography refuses it, "
+        "as SEC 1 section 2.3.4 requires (the infinity point is the single byte 00)."),
+)
+BY_NAME = {d.name: d for d in KNOWN_DIVERGENCES}
+
+
+def known(views: Mapping[str, str], context: CallContext) -> Divergence | None:
+    return next((d for d in KNOWN_DIVERGENCES if d.matches(views, context)), None)

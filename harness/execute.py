@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from harness.abi import Revision
-from harness.divergences import known
 from harness.findings import Finding, Oracle
 from harness.handles import DEFAULT_HANDLE_LIMIT
 from harness.oracles import differential, invariants, model
@@ -93,7 +92,8 @@ class Executor:
         return traces, crashes
 
     def _judge(self, program: Program, traces: dict[str, Trace], *, same: bool) -> Outcome:
-        found = differential.check(program, traces, self.capabilities, same=same)
+        found = differential.check(program, traces, self.capabilities, same=same,
+                                   revision=self.revision)
         # Identical traces get identical verdicts: judge one and name every backend.
         judged = _one_for_all(traces) if same else traces
         state = model.check(program, judged, revision=self.revision,
@@ -107,7 +107,7 @@ class Executor:
     def _outcome(program: Program, traces: dict[str, Trace], found: list[Finding]) -> Outcome:
         outcome = Outcome(program, traces)
         for finding in found:
-            (outcome.known if known(finding) else outcome.findings).append(finding)
+            (outcome.known if finding.divergence else outcome.findings).append(finding)
         return outcome
 
 

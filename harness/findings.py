@@ -20,6 +20,7 @@ class Finding:
     function: str | None
     backends: tuple[str, ...]  # the backends that showed it (the odd one out, if one)
     detail: str
+    divergence: str | None = None  # the known divergence it is (harness.divergences)
 
     def signature(self) -> str:
         """One line: oracle, function, backends, what each side did."""
@@ -34,6 +35,7 @@ class Finding:
             "backends": list(self.backends),
             "detail": self.detail,
             "signature": self.signature(),
+            "divergence": self.divergence,
         }
 
 

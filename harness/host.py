@@ -9,9 +9,11 @@ library is behind :attr:`backend`.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from harness.abi import AlgorithmType, Errno, HandleKind, KeyEncoding, KeypairEncoding, Revision
+from harness.encapsulation import Encapsulator, reference_encapsulate
 from harness.entropy import Entropy, SeededEntropy
 from harness.errors import CryptoError
 from harness.handles import DEFAULT_HANDLE_LIMIT, HandleTables
@@ -71,8 +73,10 @@ class Host:
         revision: Revision = Revision.JAN2022,
         entropy: Entropy | None = None,
         handle_limit: int = DEFAULT_HANDLE_LIMIT,
+        encapsulator: Encapsulator = reference_encapsulate,
     ) -> None:
         self.backend = backend
+        self.encapsulator = encapsulator
         self.revision = revision
         self.handle_limit = handle_limit
         self.entropy: Entropy = entropy if entropy is not None else SeededEntropy()
@@ -304,7 +308,9 @@ class Host:
         public = self._public(pk)
         alg = public.algorithm
         coins = self.entropy.draw(alg.coins_length) if alg.coins_length else b""
-        secret, ciphertext = alg.encapsulate(public.material, coins)
+        encapsulate = alg.encapsulate if alg.derandomized_encapsulation else (
+            functools.partial(self.encapsulator, alg))
+        secret, ciphertext = encapsulate(public.material, coins)
         return self._output(secret, ciphertext)
 
     def kx_decapsulate(self, sk: int, encapsulated_secret: bytes) -> Out:

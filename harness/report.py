@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict, dataclass, field
 
 from harness.abi import Errno
-from harness.divergences import known
+from harness.divergences import BY_NAME
 from harness.fuzzing import run_input
 from harness.program import Arg, OutRef
 from harness.runner import CallResult
@@ -51,6 +51,7 @@ class ReplayedCall:
 @dataclass
 class Replay:
     target: str
+    algorithm: str | None  # a focused target's one algorithm
     ops: list[str]
     calls: list[ReplayedCall]
     backends: list[str]
@@ -71,11 +72,10 @@ def replay(data: bytes) -> Replay:
     findings = [] if outcome is None else outcome.findings
     divergences = []
     for finding in [] if outcome is None else outcome.known:
-        divergence = known(finding)
-        if divergence is not None:
-            divergences.append(dict(finding.to_json(), divergence=divergence.name,
-                                    reason=divergence.reason))
-    return Replay(decoded.target.name, [op.read() for op in decoded.ops], calls,
+        divergence = BY_NAME[str(finding.divergence)]
+        divergences.append(dict(finding.to_json(), reason=divergence.reason))
+    algorithm = None if decoded.algorithm is None else decoded.algorithm.decode()
+    return Replay(decoded.target.name, algorithm, [op.read() for op in decoded.ops], calls,
                   [] if outcome is None else sorted(outcome.traces),
                   [f.to_json() for f in findings], divergences)
 
@@ -86,7 +86,8 @@ def render_json(data: bytes) -> str:
 
 def render_text(data: bytes, name: str = "input") -> str:
     report = replay(data)
-    lines = [f"{name}: target {report.target}, {len(report.ops)} operation(s)"]
+    about = f" on {report.algorithm}" if report.algorithm else ""
+    lines = [f"{name}: target {report.target}{about}, {len(report.ops)} operation(s)"]
     lines += [f"  op {i}: {op}" for i, op in enumerate(report.ops)]
     if not report.calls:
         lines.append("no calls: nothing to run for this target")

@@ -45,6 +45,9 @@ class Target:
     ops: frozenset[str]
     algorithms: Callable[[], Sequence[bytes]]
     setup: tuple[str, ...] = ()  # operations (by name, default fields) run before the input's
+    # The byte after the magic picks the one algorithm the whole input is about (its set-up
+    # and every ``alg`` field), so crafted keys always meet keys of their own algorithm.
+    focused: bool = False
 
     @functools.cached_property
     def op_ids(self) -> frozenset[int]:
@@ -55,14 +58,19 @@ class Target:
         """The algorithm names its ``alg`` fields choose from."""
         return tuple(self.algorithms())
 
-    @functools.cached_property
-    def prepared(self) -> ProgramGen:
+    def prepared(self, names: tuple[bytes, ...]) -> ProgramGen:
         """A generator that has emitted the set-up: every input starts from a copy."""
-        gen = ProgramGen(self.names)
-        for name in self.setup:
-            op = default_op(name)
-            op.kind.emit(gen, op.values)
-        return gen
+        if names not in self._prepared:
+            gen = ProgramGen(names)
+            for name in self.setup:
+                op = default_op(name)
+                op.kind.emit(gen, op.values)
+            self._prepared[names] = gen
+        return self._prepared[names]
+
+    @functools.cached_property
+    def _prepared(self) -> dict[tuple[bytes, ...], ProgramGen]:
+        return {}
 
 
 _ALL_OPS = frozenset(OPS_BY_NAME)
@@ -88,9 +96,9 @@ TARGETS: tuple[Target, ...] = (
     Target("key_import", 0xB6, "crafted key bytes in every encoding, then used",
            _KEY_OPS, lambda: ALGORITHM_NAMES),
     Target("dh", 0xC7, "crafted public keys against generated secret keys",
-           _DH_OPS, _names(Mechanism.DH), setup=_KEY_PAIR_SETUP),
+           _DH_OPS, _names(Mechanism.DH), setup=_KEY_PAIR_SETUP, focused=True),
     Target("kem", 0xD8, "crafted ciphertexts against generated KEM keys",
-           _KEM_OPS, _names(Mechanism.KEM), setup=_KEY_PAIR_SETUP),
+           _KEM_OPS, _names(Mechanism.KEM), setup=_KEY_PAIR_SETUP, focused=True),
 )
 BY_NAME = {t.name: t for t in TARGETS}
 BY_MAGIC = {t.magic: t for t in TARGETS}
@@ -105,6 +113,7 @@ class Decoded:
     target: Target
     ops: tuple[Op, ...]
     program: Program
+    algorithm: bytes | None = None  # a focused target's algorithm
 
 
 def decode(data: bytes) -> Decoded:
@@ -115,8 +124,14 @@ def decode(data: bytes) -> Decoded:
     target = BY_MAGIC[data[0]]
     if not target.names:  # e.g. the kem target before any KEM exists: nothing to do
         return Decoded(target, (), Program())
-    gen = target.prepared.copy()
     reader = Reader(data[1:])
+    names = target.names
+    if target.focused:
+        try:
+            names = (names[reader.u8() % len(names)],)
+        except Exhausted:
+            return Decoded(target, (), Program())
+    gen = target.prepared(names).copy()
     ops: list[Op] = []
     allowed = target.op_ids
     while len(ops) < MAX_OPS:
@@ -127,13 +142,21 @@ def decode(data: bytes) -> Decoded:
                 ops.append(op)
         except Exhausted:
             break
-    return Decoded(target, tuple(ops), gen.build())
+    algorithm = names[0] if target.focused else None
+    return Decoded(target, tuple(ops), gen.build(), algorithm)
 
 
-def encode(target: str, ops: Sequence[tuple[str, dict[str, int | bytes]]]) -> bytes:
-    """An input for ``target`` made of the named operations (for seeds and tests)."""
+def encode(target: str, ops: Sequence[tuple[str, dict[str, int | bytes]]],
+           algorithm: str | None = None) -> bytes:
+    """An input for ``target`` made of the named operations (for seeds and tests); a focused
+    target's input names its ``algorithm``."""
+    chosen = BY_NAME[target]
     writer = Writer()
-    writer.u8(BY_NAME[target].magic)
+    writer.u8(chosen.magic)
+    if chosen.focused:
+        if algorithm is None:
+            raise ValueError(f"target {target} needs an algorithm")
+        writer.u8(chosen.names.index(algorithm.encode()))
     for name, values in ops:
         write_op(writer, name, **values)
     return writer.getvalue()

@@ -10,13 +10,13 @@ import importlib
 
 from impls.base import Backend
 
-BACKEND_NAMES: tuple[str, ...] = ("cryptography", "libsodium")
+BACKEND_NAMES: tuple[str, ...] = ("cryptography", "libsodium", "pycryptodome", "kyber-py")
 
 
 def load_backend(name: str) -> Backend:
     if name not in BACKEND_NAMES:
         raise KeyError(name)
-    backend = importlib.import_module(f"impls.{name}").BACKEND
+    backend = importlib.import_module(f"impls.{name.replace('-', '')}").BACKEND
     assert isinstance(backend, Backend)
     return backend
 

@@ -39,6 +39,23 @@ def require_length(data: bytes, length: int, what: str) -> None:
         raise invalid_key(f"{what}: {len(data)} bytes, expected {length}")
 
 
+def require_ciphertext_length(ciphertext: bytes, length: int) -> None:
+    """A KEM ciphertext of the wrong size fails decapsulation (only a well-formed one is
+    implicitly rejected)."""
+    if len(ciphertext) != length:
+        raise CryptoError(
+            Errno.VERIFICATION_FAILED, f"ciphertext: {len(ciphertext)} bytes, expected {length}"
+        )
+
+
+# Key pairs in PKCS#8 and PEM are the secret key's document; the public key is derived.
+_SECRET_FORM = {
+    KeypairEncoding.PKCS8: KeyEncoding.PKCS8,
+    KeypairEncoding.PEM: KeyEncoding.PEM,
+    KeypairEncoding.RAW: KeyEncoding.RAW,
+}
+
+
 class KxAlgorithm:
     """One key-exchange algorithm as one library implements it."""
 
@@ -48,6 +65,12 @@ class KxAlgorithm:
     coins_length: ClassVar[int] = 0  # entropy bytes consumed by encapsulation
     raw_public_length: ClassVar[int | None] = None
     raw_secret_length: ClassVar[int | None] = None
+    # A raw key pair is pk || sk; otherwise (NIST curves) it is the raw secret key alone.
+    raw_keypair_is_concatenation: ClassVar[bool] = True
+    # Whether encapsulate() is a function of the coins it is given.  A library without
+    # derandomized encapsulation draws its own; the host then encapsulates elsewhere
+    # (harness.encapsulation) so that a run stays reproducible.
+    derandomized_encapsulation: ClassVar[bool] = True
 
     # --- generation and derivation ---------------------------------------------------------
 
@@ -77,25 +100,36 @@ class KxAlgorithm:
         raise unsupported_encoding(encoding)
 
     def import_keypair(self, data: bytes, encoding: KeypairEncoding) -> tuple[Material, Material]:
-        """Raw key pairs are pk || sk where the algorithm has raw keys of fixed sizes."""
         pk_len, sk_len = self.raw_public_length, self.raw_secret_length
-        if encoding is not KeypairEncoding.RAW or pk_len is None or sk_len is None:
+        if encoding is KeypairEncoding.RAW and self.raw_keypair_is_concatenation:
+            if pk_len is None or sk_len is None:
+                raise unsupported_encoding(encoding)
+            require_length(data, pk_len + sk_len, "raw key pair")
+            pk = self.import_public(data[:pk_len], KeyEncoding.RAW)
+            sk = self.import_secret(data[pk_len:], KeyEncoding.RAW)
+            self.check_pair(pk, sk)
+            return pk, sk
+        form = _SECRET_FORM.get(encoding)
+        if form is None:
             raise unsupported_encoding(encoding)
-        require_length(data, pk_len + sk_len, "raw key pair")
-        pk = self.import_public(data[:pk_len], KeyEncoding.RAW)
-        sk = self.import_secret(data[pk_len:], KeyEncoding.RAW)
-        self.check_pair(pk, sk)
-        return pk, sk
+        sk = self.import_secret(data, form)
+        return self.public_from_secret(sk), sk
 
     def export_keypair(self, pk: Material, sk: Material, encoding: KeypairEncoding) -> bytes:
-        if encoding is not KeypairEncoding.RAW or self.raw_public_length is None:
+        if encoding is KeypairEncoding.RAW and self.raw_keypair_is_concatenation:
+            if self.raw_public_length is None:
+                raise unsupported_encoding(encoding)
+            return self.export_public(pk, KeyEncoding.RAW) + self.export_secret(sk, KeyEncoding.RAW)
+        form = _SECRET_FORM.get(encoding)
+        if form is None:
             raise unsupported_encoding(encoding)
-        return self.export_public(pk, KeyEncoding.RAW) + self.export_secret(sk, KeyEncoding.RAW)
+        return self.export_secret(sk, form)
 
     def check_pair(self, pk: Material, sk: Material) -> None:
         """``invalid_key`` unless ``pk`` is the public key of ``sk``."""
-        derived = self.export_public(self.public_from_secret(sk), KeyEncoding.RAW)
-        if derived != self.export_public(pk, KeyEncoding.RAW):
+        form = KeyEncoding.RAW if self.raw_public_length is not None else KeyEncoding.SEC
+        derived = self.export_public(self.public_from_secret(sk), form)
+        if derived != self.export_public(pk, form):
             raise invalid_key("public key does not match secret key")
 
     # --- key exchange -----------------------------------------------------------------------

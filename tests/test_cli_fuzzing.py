@@ -32,7 +32,7 @@ def _finding_input(tmp_path: Path) -> Path:
         ("generate", {}), ("keypair_publickey", {"kp": 1}),
         ("publickey_import", {"key": LOW_ORDER[1]}), ("publickey_verify", {"pk": 2}),
         ("array_output_pull", {"output": 0, "size": 9}),
-    ])
+    ], "X25519")
     path = tmp_path / "crash-input"
     path.write_bytes(data)
     return path

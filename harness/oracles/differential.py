@@ -16,7 +16,17 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 
-from harness.abi import FUNCTIONS, Errno, StringParam
+from harness.abi import (
+    FUNCTIONS,
+    EnumParam,
+    Errno,
+    InBufferParam,
+    Revision,
+    StringParam,
+    decode_key_encoding,
+    decode_keypair_encoding,
+)
+from harness.divergences import CallContext, known
 from harness.findings import Finding, Oracle
 from harness.oracles.memory_image import apply
 from harness.program import OutRef, Program
@@ -106,9 +116,37 @@ def identical(traces: Mapping[str, Trace]) -> bool:
                for t in values[1:])
 
 
+def _context(program: Program, trace: Trace, index: int, memory: _Memory,
+             results: Mapping[str, CallResult], revision: Revision) -> CallContext:
+    """Call ``index`` as the guest made it, read from the memory before it (every compared
+    trace holds the same memory up to a first difference)."""
+    call = program.calls[index]
+    fn = FUNCTIONS[call.function]
+    args = [(trace.results[a.call].outs[a.index] or 0) if isinstance(a, OutRef) else a
+            for a in call.args]
+    image = memory.before(index)
+    encoding: str | None = None
+    data = b""
+    for param, k in zip(fn.params, fn.param_offsets, strict=True):
+        if param.type is EnumParam.KEYPAIR_ENCODING:
+            pair = decode_keypair_encoding(args[k] & 0xFFFF_FFFF)
+            encoding = None if pair is None else pair.value
+        elif param.type in (EnumParam.PUBLICKEY_ENCODING, EnumParam.SECRETKEY_ENCODING):
+            key = decode_key_encoding(args[k] & 0xFFFF_FFFF, revision)
+            encoding = None if key is None else key.value
+        elif isinstance(param.type, InBufferParam) and not data:
+            ptr, length = args[k] & 0xFFFF_FFFF, args[k + 1] & 0xFFFF_FFFF
+            data = bytes(image[ptr : ptr + length]) if ptr + length <= len(image) else b""
+    algorithm = algorithm_named(program, trace, index, memory)
+    return CallContext(call.function, algorithm, encoding, data, results)
+
+
 def check(program: Program, traces: Mapping[str, Trace],
-          capabilities: Capabilities | None = None, *, same: bool | None = None) -> list[Finding]:
-    """``same``: the caller's :func:`identical` verdict, if it has one."""
+          capabilities: Capabilities | None = None, *, same: bool | None = None,
+          revision: Revision = Revision.JAN2022) -> list[Finding]:
+    """``same``: the caller's :func:`identical` verdict, if it has one.  Differences that are
+    known divergences come back marked as such, and the comparison goes on without the
+    backends concerned."""
     names = sorted(traces)
     if len(names) < 2 and not capabilities:
         return []
@@ -119,7 +157,10 @@ def check(program: Program, traces: Mapping[str, Trace],
         return _refusals(program, first, capabilities, names) if capabilities else []
     active = list(names)
     memory = _Memory(first)
+    found: list[Finding] = []
     for index, call in enumerate(program.calls):
+        if len(active) < 2:
+            break
         results = {n: traces[n].results[index] for n in active}
         if any(r.errno == _UNSUPPORTED for r in results.values()) and capabilities:
             algorithm = algorithm_named(program, traces[active[0]], index,
@@ -136,7 +177,17 @@ def check(program: Program, traces: Mapping[str, Trace],
         views = {n: _describe(r) for n, r in results.items()}
         if len(set(views.values())) > 1:
             detail = " vs ".join(f"{n}={views[n]}" for n in sorted(views))
-            return [Finding(Oracle.DIFFERENTIAL, index, call.function, _blame(views), detail)]
+            leader = traces[active[0]]
+            context = _context(program, leader, index,
+                               memory if active[0] == names[0] else _Memory(leader),
+                               results, revision)
+            divergence = known(views, context)
+            if divergence is None:
+                return [*found, Finding(Oracle.DIFFERENTIAL, index, call.function,
+                                        _blame(views), detail)]
+            found.append(Finding(Oracle.DIFFERENTIAL, index, call.function, divergence.backends,
+                                 detail, divergence.name))
+            active = [n for n in active if n not in divergence.backends]
     if len(active) == len(names) and not same:
         return [Finding(Oracle.DIFFERENTIAL, None, None, tuple(names), "final memory differs")]
-    return []
+    return found

@@ -27,9 +27,12 @@ from harness.abi import (
     Revision,
     StringParam,
     U64Param,
+    decode_key_encoding,
+    decode_keypair_encoding,
 )
 from harness.findings import Finding, Oracle
 from harness.handles import DEFAULT_HANDLE_LIMIT
+from harness.oracles.facts import FACTS, AlgorithmFacts, Form
 from harness.oracles.memory_image import SIZE, apply
 from harness.program import OutRef, Program
 from harness.runner import CallResult, Trace
@@ -47,20 +50,6 @@ _ENUM_SIZES = {
 }
 
 
-@dataclass(frozen=True)
-class AlgorithmFacts:
-    """What the spec fixes about an algorithm, independently of any library."""
-
-    kem: bool
-    raw_public: int  # raw encoding sizes (key pair raw = public || secret)
-    raw_secret: int
-    any_raw_key_imports: bool  # every raw string of the right size is a key (X25519)
-    shared_secret: int
-
-
-FACTS = {"X25519": AlgorithmFacts(kem=False, raw_public=32, raw_secret=32,
-                                  any_raw_key_imports=True, shared_secret=32)}
-RAW = 0
 
 
 @dataclass
@@ -229,18 +218,25 @@ class SpecModel:
         buffer, encoding = values[2], values[3]
         assert isinstance(buffer, tuple)
         length = buffer[1]
-        if encoding != RAW:
+        kind = {"keypair_import": K.KEYPAIR, "publickey_import": K.PUBLICKEY,
+                "secretkey_import": K.SECRETKEY}[name]
+        form = self.form(facts, kind, encoding)
+        if form is None:
             return _only(E.UNSUPPORTED_ENCODING)
-        kind, size = {
-            "keypair_import": (K.KEYPAIR, facts.raw_public + facts.raw_secret),
-            "publickey_import": (K.PUBLICKEY, facts.raw_public),
-            "secretkey_import": (K.SECRETKEY, facts.raw_secret),
-        }[name]
-        if length != size:
-            return _only(E.INVALID_KEY, f"{length}-byte raw key")
-        always = facts.any_raw_key_imports and kind is not K.KEYPAIR
-        allowed = {E.SUCCESS} if always else {E.SUCCESS, E.INVALID_KEY}
+        if form.import_sizes is not None and length not in form.import_sizes:
+            return _only(E.INVALID_KEY, f"{length}-byte key")
+        allowed = {E.SUCCESS} if form.always_imports else {E.SUCCESS, E.INVALID_KEY}
         return Prediction(frozenset(allowed), ((kind, alg, None),))
+
+    def form(self, facts: AlgorithmFacts, kind: HandleKind, encoding: object) -> Form | None:
+        """How ``encoding`` (a wire value) encodes this kind of key; None if it does not."""
+        number = int(encoding)  # type: ignore[call-overload]
+        if kind is HandleKind.KEYPAIR:
+            pair_encoding = decode_keypair_encoding(number)
+            return None if pair_encoding is None else facts.keypair.get(pair_encoding.value)
+        key_encoding = decode_key_encoding(number, self.revision)
+        forms = facts.public if kind is HandleKind.PUBLICKEY else facts.secret
+        return None if key_encoding is None else forms.get(key_encoding.value)
 
     def predict_export(self, name: str, values: list[object]) -> Prediction:
         K = HandleKind
@@ -249,12 +245,10 @@ class SpecModel:
         obj = self.get(kind, values[0])
         if obj is None:
             return _only(E.INVALID_HANDLE)
-        if values[1] != RAW:
+        form = self.form(FACTS[str(obj.algorithm)], kind, values[1])
+        if form is None:
             return _only(E.UNSUPPORTED_ENCODING)
-        facts = FACTS[str(obj.algorithm)]
-        length = {K.KEYPAIR: facts.raw_public + facts.raw_secret, K.PUBLICKEY: facts.raw_public,
-                  K.SECRETKEY: facts.raw_secret}[kind]
-        return Prediction(frozenset({E.SUCCESS}), ((K.ARRAY_OUTPUT, None, length),))
+        return Prediction(frozenset({E.SUCCESS}), ((K.ARRAY_OUTPUT, None, form.export_size),))
 
     def key_pair(self, values: list[object]) -> str | Prediction:
         """The algorithm of a (public key, secret key) argument pair, or the error it gives."""
@@ -281,13 +275,20 @@ class SpecModel:
         key = self.get(kind, values[0])
         if key is None:
             return _only(E.INVALID_HANDLE)
-        if not FACTS[str(key.algorithm)].kem:
+        facts = FACTS[str(key.algorithm)]
+        if not facts.kem:
             return _only(E.INVALID_OPERATION)
         if name == "kx_encapsulate":
-            outs = ((K.ARRAY_OUTPUT, None, None), (K.ARRAY_OUTPUT, None, None))
+            outs = ((K.ARRAY_OUTPUT, None, facts.shared_secret),
+                    (K.ARRAY_OUTPUT, None, facts.ciphertext))
             return Prediction(frozenset({E.SUCCESS}), outs)
-        return Prediction(frozenset({E.SUCCESS, E.VERIFICATION_FAILED}),
-                          ((K.ARRAY_OUTPUT, None, None),))
+        ciphertext = values[1]
+        assert isinstance(ciphertext, tuple)
+        if ciphertext[1] != facts.ciphertext:
+            return _only(E.VERIFICATION_FAILED, f"{ciphertext[1]}-byte ciphertext")
+        allowed = {E.SUCCESS, E.VERIFICATION_FAILED} if facts.decapsulation_may_fail else {
+            E.SUCCESS}
+        return Prediction(frozenset(allowed), ((K.ARRAY_OUTPUT, None, facts.shared_secret),))
 
     # --- checking a trace ------------------------------------------------------------------
 
