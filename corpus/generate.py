@@ -9,16 +9,15 @@ rewritten.  Running it twice changes nothing.
 from __future__ import annotations
 
 from harness.corpus import CORPUS, add, dictionary, write_atomically
-from harness.seeds import SEEDS, seed_inputs
-from harness.targets import BY_NAME
+from harness.seeds import seed_inputs
+from harness.targets import TARGETS
 
 
 def main() -> None:
-    for target in SEEDS:
-        added = sum(add(CORPUS / target, data)[1] for data in seed_inputs(target))
-        write_atomically(CORPUS / f"{target}.dict",
-                         dictionary(BY_NAME[target].magic).encode())
-        print(f"{target}: {added} new seed(s)")
+    for target in TARGETS:
+        added = sum(add(CORPUS / target.name, data)[1] for data in seed_inputs(target.name))
+        write_atomically(CORPUS / f"{target.name}.dict", dictionary(target.magic).encode())
+        print(f"{target.name}: {added} new seed(s)")
 
 
 if __name__ == "__main__":

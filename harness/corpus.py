@@ -45,9 +45,20 @@ def _escape(token: bytes) -> str:
                    for b in token)
 
 
+# Pieces of the documents keys are encoded in: PEM armour, DER headers and the OIDs of the
+# algorithms (X25519, X448, id-ecPublicKey, P-256, P-384), SEC-1 point prefixes.
+_ENCODING_TOKENS = (
+    b"-----BEGIN PUBLIC KEY-----\n", b"-----END PUBLIC KEY-----\n",
+    b"-----BEGIN PRIVATE KEY-----\n", b"-----END PRIVATE KEY-----\n",
+    b"\x06\x03\x2b\x65\x6e", b"\x06\x03\x2b\x65\x6f",
+    b"\x06\x07\x2a\x86\x48\xce\x3d\x02\x01", b"\x06\x08\x2a\x86\x48\xce\x3d\x03\x01\x07",
+    b"\x06\x05\x2b\x81\x04\x00\x22", b"\x30\x82", b"\x02\x01\x00", b"\x04", b"\x02", b"\x03",
+)
+
+
 def dictionary(magic: int) -> str:
     """A libFuzzer dictionary: the target's magic, names, pool keys and boundary values."""
     tokens = [bytes([magic])] + [n for n in ALGORITHM_NAMES if n]
-    tokens += list(KEY_POOL)
+    tokens += list(KEY_POOL) + list(_ENCODING_TOKENS)
     tokens += [v.to_bytes(4, "little") for v in (END, END - 4, 0xFFFFFFFF, 0x7FFFFFFF)]
     return "".join(f'kw{i}="{_escape(t)}"\n' for i, t in enumerate(tokens))

@@ -14,6 +14,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from asn1crypto import keys, pem
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from harness.abi import Errno
 from harness.runner import CallResult
@@ -138,6 +140,43 @@ def _pem_with_trailing_bytes(ctx: CallContext) -> bool:
             and ctx.errno("pycryptodome") == _INVALID_KEY)
 
 
+# RFC 7468's laxtextualmsg: the label repeated on the END line, only base64 and white space
+# in between.
+_RFC7468 = re.compile(
+    rb"-----BEGIN ((?:[\x21-\x2c\x2e-\x7e](?:[- ]?[\x21-\x2c\x2e-\x7e])*)?)-----[ \t]*\r?\n"
+    rb"[A-Za-z0-9+/=\s]*-----END \1-----")
+
+
+def _lax_pem(lenient: tuple[str, ...]) -> Callable[[CallContext], bool]:
+    """A PEM document that breaks RFC 7468, accepted by the ``lenient`` backends only."""
+    def applies(ctx: CallContext) -> bool:
+        return (ctx.encoding == "pem" and _RFC7468.search(ctx.data) is None
+                and all(ctx.errno(b) == SUCCESS for b in lenient)
+                and all(ctx.errno(b) == _INVALID_KEY for b in ctx.results if b not in lenient))
+    return applies
+
+
+_CURVES = {"P256-SHA256": ec.SECP256R1(), "P384-SHA384": ec.SECP384R1()}
+
+
+def _mismatched_embedded_public_key(ctx: CallContext) -> bool:
+    """An EC private key document carrying a public key that is not its scalar's, refused by
+    OpenSSL, accepted (and ignored) by pycryptodome."""
+    curve = _CURVES.get(str(ctx.algorithm))
+    if curve is None or ctx.encoding not in ("pkcs8", "pem"):
+        return False
+    try:
+        der = pem.unarmor(ctx.data)[2] if ctx.encoding == "pem" else ctx.data
+        inner = keys.PrivateKeyInfo.load(der)["private_key"].parsed.native
+        derived = ec.derive_private_key(inner["private_key"], curve).public_key()
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return False
+    embedded = inner.get("public_key")
+    return (embedded is not None and bytes(embedded) != derived.public_bytes(
+                Encoding.X962, PublicFormat.UncompressedPoint)
+            and ctx.errno("pycryptodome") == SUCCESS and ctx.errno("cryptography") == _INVALID_KEY)
+
+
 def _infinity(ctx: CallContext) -> bool:
     """The uncompressed point (0, 0), which pycryptodome takes for the point at infinity."""
     if ctx.algorithm not in ("P256-SHA256", "P384-SHA384"):
@@ -175,6 +214,22 @@ KNOWN_DIVERGENCES: tuple[Divergence, ...] = (
         "pycryptodome-pem-trailing-bytes", _IMPORTS, PYCRYPTODOME, _pem_with_trailing_bytes,
         "PyCryptodome refuses anything but line breaks after a PEM END line; OpenSSL "
         "(cryptography) and asn1crypto (the libsodium backend) ignore what follows it."),
+    *(Divergence(
+        name, _IMPORTS, lenient, _lax_pem(lenient),
+        "PEM that breaks RFC 7468: asn1crypto (which reads PEM for the libsodium backend) "
+        "checks neither that the END line repeats the BEGIN label nor the base64 alphabet, "
+        "PyCryptodome drops bytes outside the alphabet; OpenSSL (cryptography) refuses "
+        "both.  Found by the dh and abi_sequence targets.")
+      for name, lenient in (("asn1crypto-lax-pem", ("libsodium",)),
+                            ("pycryptodome-lax-pem", PYCRYPTODOME),
+                            ("asn1crypto-and-pycryptodome-lax-pem",
+                             ("libsodium", "pycryptodome")))),
+    Divergence(
+        "pycryptodome-ignores-embedded-public-key", _IMPORTS, PYCRYPTODOME,
+        _mismatched_embedded_public_key,
+        "A P-256/P-384 private key in PKCS#8 may carry its public key (RFC 5915); OpenSSL "
+        "(cryptography) refuses the document when it does not match the scalar, PyCryptodome "
+        "ignores it and derives the right one.  Found by the key_import target."),
     Divergence(
         "pycryptodome-accepts-infinity", frozenset({"publickey_import"}), PYCRYPTODOME,
         _infinity,

@@ -30,6 +30,12 @@ class CallResult:
     outs: tuple[int | None, ...]  # what the guest read at each out-pointer (None: outside memory)
     writes: tuple[Write, ...]  # every write the host made to guest memory during the call
 
+    def returned(self, count: int) -> tuple[int, ...]:
+        """The ``count`` out-values the host wrote on success, in order: its last writes.
+        They differ from ``outs`` when out-pointers alias (the guest reads the last one)."""
+        return tuple(int.from_bytes(data, "little") for _, data in self.writes[-count:]) if (
+            count and len(self.writes) >= count) else ()
+
 
 @dataclass(frozen=True)
 class Trace:

@@ -72,6 +72,7 @@ def check_trace(program: Program, trace: Trace) -> Finding | None:
         if result.errno != Errno.SUCCESS:
             continue
         written = {(a, len(d)) for a, d in result.writes}
+        returned = result.returned(len(fn.results))
         for j, (offset, width, res) in enumerate(
                 zip(fn.out_offsets, fn.out_widths, fn.results, strict=True)):
             address = args[offset] & U32
@@ -81,7 +82,7 @@ def check_trace(program: Program, trace: Trace) -> Finding | None:
             if result.outs[j] != value:
                 return finding(f"out-value {res.name} reads back as {result.outs[j]}, not {value}")
             if res.type is ResultType.HANDLE:
-                handle = int.from_bytes(_last_write(result, address), "little")
+                handle = returned[j]
                 if handle in live:
                     return finding(f"returned handle {handle:#x}, which is still live")
                 live.add(handle)
@@ -93,10 +94,6 @@ def check_trace(program: Program, trace: Trace) -> Finding | None:
         return Finding(Oracle.INVARIANTS, None, None, backend,
                        f"guest memory changed at {first:#x} outside any logged write")
     return None
-
-
-def _last_write(result: CallResult, address: int) -> bytes:
-    return [data for a, data in result.writes if a == address][-1]
 
 
 def check(program: Program, traces: dict[str, Trace]) -> list[Finding]:

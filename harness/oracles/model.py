@@ -324,9 +324,10 @@ class SpecModel:
             return None
         elif fn.name == "array_output_pull":
             return self.pull(int(values[0]) & U32, values[1], result)  # type: ignore[call-overload, arg-type]
-        for (kind, alg, length), out in zip(prediction.creates, result.outs, strict=True):
-            if out is None:
-                return "success, but an out-value was not written"
+        returned = result.returned(len(fn.results))
+        if len(returned) != len(prediction.creates):
+            return "success, but an out-value was not written"
+        for (kind, alg, length), out in zip(prediction.creates, returned, strict=True):
             if out in self.live:
                 return f"new {kind.name.lower()} handle {out:#x} is already live"
             options_type = values[0] if kind is K.OPTIONS else None

@@ -42,6 +42,8 @@ def load_public(data: bytes, encoding: KeyEncoding) -> bytes:
     der = _der(data, encoding, private=False)
     try:
         info = keys.PublicKeyInfo.load(der, strict=True)
+        if info.native is None:  # parses every field (asn1crypto parses lazily)
+            raise invalid_key("X25519 SubjectPublicKeyInfo: empty")
         _checked_algorithm(info["algorithm"])
         raw = info["public_key"].native
     except (ValueError, TypeError, KeyError) as exc:
@@ -54,6 +56,10 @@ def load_secret(data: bytes, encoding: KeyEncoding) -> bytes:
     der = _der(data, encoding, private=True)
     try:
         info = keys.PrivateKeyInfo.load(der, strict=True)
+        # .native parses every field (asn1crypto parses lazily); RFC 5958 knows v1 and v2
+        version = info.native["version"]
+        if version not in (0, 1):
+            raise invalid_key(f"X25519 PKCS#8: version {version}")
         _checked_algorithm(info["private_key_algorithm"])
         curve_key = core.OctetString.load(info["private_key"].contents, strict=True)
         raw = curve_key.native
