@@ -91,7 +91,7 @@ def _public_key(ctx: CallContext, raw_length: int) -> bytes | None:
     try:
         der = pem.unarmor(ctx.data)[2] if ctx.encoding == "pem" else ctx.data
         point = keys.PublicKeyInfo.load(der)["public_key"].native
-    except (ValueError, TypeError, KeyError):
+    except Exception:  # any malformed document: asn1crypto raises assorted errors
         return None
     return bytes(point) if isinstance(point, bytes) else None
 
@@ -129,15 +129,19 @@ def _reduced_export(ctx: CallContext) -> bool:
                for alg, (length, _, _) in _MONTGOMERY.items())
 
 
-_PEM_END = re.compile(rb"-----END [A-Z ]+-----\r?\n?")
+# RFC 7468's stricttextualmsg (section 3): nothing before or after but line breaks, base64 in
+# whole lines, the END line on a line of its own and with the BEGIN label.
+_STRICT_PEM = re.compile(
+    rb"\s*-----BEGIN ([\x21-\x2c\x2e-\x7e -]*)-----\r?\n"
+    rb"(?:[A-Za-z0-9+/]+={0,2}\r?\n)*-----END \1-----\s*")
 
 
-def _pem_with_trailing_bytes(ctx: CallContext) -> bool:
-    """A PEM document followed by more than a line break, refused by pycryptodome only."""
-    match = _PEM_END.search(ctx.data)
-    return (ctx.encoding == "pem" and match is not None
-            and ctx.data[match.end():].strip(b"\r\n") != b""
-            and ctx.errno("pycryptodome") == _INVALID_KEY)
+def _refused_lax_pem(ctx: CallContext) -> bool:
+    """A PEM document in a form other than RFC 7468's strict one (text after the END line,
+    padding on it), refused by pycryptodome only."""
+    return (ctx.encoding == "pem" and _STRICT_PEM.fullmatch(ctx.data) is None
+            and ctx.errno("pycryptodome") == _INVALID_KEY
+            and all(ctx.errno(b) == SUCCESS for b in ctx.results if b != "pycryptodome"))
 
 
 # RFC 7468's laxtextualmsg: the label repeated on the END line, only base64 and white space
@@ -159,22 +163,25 @@ def _lax_pem(lenient: tuple[str, ...]) -> Callable[[CallContext], bool]:
 _CURVES = {"P256-SHA256": ec.SECP256R1(), "P384-SHA384": ec.SECP384R1()}
 
 
-def _mismatched_embedded_public_key(ctx: CallContext) -> bool:
-    """An EC private key document carrying a public key that is not its scalar's, refused by
-    OpenSSL, accepted (and ignored) by pycryptodome."""
+def _bad_embedded_public_key(ctx: CallContext) -> bool:
+    """An EC private key document whose optional public key field is malformed or not its
+    scalar's: refused by OpenSSL, ignored by pycryptodome."""
     curve = _CURVES.get(str(ctx.algorithm))
-    if curve is None or ctx.encoding not in ("pkcs8", "pem"):
+    if curve is None or ctx.encoding not in ("pkcs8", "pem") or not (
+            ctx.errno("pycryptodome") == SUCCESS and ctx.errno("cryptography") == _INVALID_KEY):
         return False
     try:
         der = pem.unarmor(ctx.data)[2] if ctx.encoding == "pem" else ctx.data
-        inner = keys.PrivateKeyInfo.load(der)["private_key"].parsed.native
-        derived = ec.derive_private_key(inner["private_key"], curve).public_key()
-    except (ValueError, TypeError, KeyError, AttributeError):
+        inner = keys.PrivateKeyInfo.load(der)["private_key"].parsed
+        derived = ec.derive_private_key(inner["private_key"].native, curve).public_key()
+    except Exception:  # any malformed document: asn1crypto raises assorted errors
         return False
-    embedded = inner.get("public_key")
-    return (embedded is not None and bytes(embedded) != derived.public_bytes(
-                Encoding.X962, PublicFormat.UncompressedPoint)
-            and ctx.errno("pycryptodome") == SUCCESS and ctx.errno("cryptography") == _INVALID_KEY)
+    try:
+        embedded = inner["public_key"].native
+    except Exception:  # a malformed field
+        return True
+    return embedded is not None and bytes(embedded) != derived.public_bytes(
+        Encoding.X962, PublicFormat.UncompressedPoint)
 
 
 def _infinity(ctx: CallContext) -> bool:
@@ -211,9 +218,10 @@ KNOWN_DIVERGENCES: tuple[Divergence, ...] = (
         "cleared first), so a non-canonical u-coordinate exports in canonical form; "
         "cryptography and libsodium export the bytes they imported."),
     Divergence(
-        "pycryptodome-pem-trailing-bytes", _IMPORTS, PYCRYPTODOME, _pem_with_trailing_bytes,
-        "PyCryptodome refuses anything but line breaks after a PEM END line; OpenSSL "
-        "(cryptography) and asn1crypto (the libsodium backend) ignore what follows it."),
+        "pycryptodome-refuses-lax-pem", _IMPORTS, PYCRYPTODOME, _refused_lax_pem,
+        "PyCryptodome reads PEM line by line: it refuses text after the END line and the "
+        "padding RFC 7468's lax form allows on it; OpenSSL (cryptography) and asn1crypto (the "
+        "libsodium backend) accept both.  Found by the dh target."),
     *(Divergence(
         name, _IMPORTS, lenient, _lax_pem(lenient),
         "PEM that breaks RFC 7468: asn1crypto (which reads PEM for the libsodium backend) "
@@ -226,10 +234,11 @@ KNOWN_DIVERGENCES: tuple[Divergence, ...] = (
                              ("libsodium", "pycryptodome")))),
     Divergence(
         "pycryptodome-ignores-embedded-public-key", _IMPORTS, PYCRYPTODOME,
-        _mismatched_embedded_public_key,
+        _bad_embedded_public_key,
         "A P-256/P-384 private key in PKCS#8 may carry its public key (RFC 5915); OpenSSL "
-        "(cryptography) refuses the document when it does not match the scalar, PyCryptodome "
-        "ignores it and derives the right one.  Found by the key_import target."),
+        "(cryptography) refuses the document when that field is malformed or does not match "
+        "the scalar, PyCryptodome ignores the field and derives the right key.  Found by the "
+        "key_import and abi_sequence targets."),
     Divergence(
         "pycryptodome-accepts-infinity", frozenset({"publickey_import"}), PYCRYPTODOME,
         _infinity,

@@ -53,16 +53,24 @@ class Executor:
 
     def run(self, program: Program) -> Outcome:
         encoded = encode_program(program)
-        traces = self._in_lockstep(encoded)
-        if traces is not None:
-            return self._judge(program, traces, same=True)
+        in_step = self._in_lockstep(encoded)
+        if in_step is not None:
+            traces, departed = in_step
+            if not departed:
+                return self._judge(program, traces, same=True)
+            own, crashes = self._independently(encoded, departed)
+            if crashes:
+                return self._outcome(program, {**traces, **own}, crashes)
+            return self._judge(program, {**traces, **own}, same=False,
+                               shared=frozenset(traces))
         traces, crashes = self._independently(encoded)
         if crashes:
             return self._outcome(program, traces, crashes)
         return self._judge(program, traces, same=differential.identical(traces))
 
-    def _in_lockstep(self, encoded: EncodedProgram) -> dict[str, Trace] | None:
-        """Every backend's trace from one lockstep run, or None if they did not keep in step."""
+    def _in_lockstep(self, encoded: EncodedProgram) -> tuple[dict[str, Trace], list[str]] | None:
+        """The traces of the backends that kept in step in one lockstep run, and the names of
+        those that departed from it; None if the lockstep broke."""
         if self.lockstep is None:
             return None
         try:
@@ -71,13 +79,19 @@ class Executor:
             return None  # re-run independently, where the crash is attributed
         if not self.lockstep.in_step:
             return None  # a difference: judge complete, independent traces
-        return {r.backend.name: replace(leader, backend=r.backend.name) for r in self.runners}
+        departed = self.lockstep.departed
+        return {r.backend.name: replace(leader, backend=r.backend.name) for r in self.runners
+                if r.backend.name not in departed}, departed
 
-    def _independently(self, encoded: EncodedProgram) -> tuple[dict[str, Trace], list[Finding]]:
-        """Every backend on its own; crashes are findings of the crash oracle."""
+    def _independently(self, encoded: EncodedProgram, only: list[str] | None = None
+                       ) -> tuple[dict[str, Trace], list[Finding]]:
+        """Every backend (or those named) on its own; crashes are findings of the crash
+        oracle."""
         traces: dict[str, Trace] = {}
         crashes: list[Finding] = []
         for runner in self.runners:
+            if only is not None and runner.backend.name not in only:
+                continue
             first = next(iter(traces.values()), None)
             if first is not None and self.share_backend_free_runs and not self._reached_backend:
                 # The first run never reached backend code: the host is the same code for every
@@ -91,16 +105,19 @@ class Executor:
             self._reached_backend = runner.host.backend_used
         return traces, crashes
 
-    def _judge(self, program: Program, traces: dict[str, Trace], *, same: bool) -> Outcome:
+    def _judge(self, program: Program, traces: dict[str, Trace], *, same: bool,
+               shared: frozenset[str] = frozenset()) -> Outcome:
+        """``same``: every trace is identical; ``shared``: the backends whose traces are."""
         found = differential.check(program, traces, self.capabilities, same=same,
                                    revision=self.revision)
-        # Identical traces get identical verdicts: judge one and name every backend.
-        judged = _one_for_all(traces) if same else traces
+        group = frozenset(traces) if same else shared
+        # Identical traces get identical verdicts: judge one of them and name them all.
+        judged = {n: t for n, t in traces.items() if n not in group or n == min(group)}
         state = model.check(program, judged, revision=self.revision,
                             handle_limit=self.handle_limit, capabilities=self.capabilities)
         state += invariants.check(program, judged)
-        if same:
-            state = [replace(f, backends=tuple(sorted(traces))) for f in state]
+        state = [replace(f, backends=tuple(sorted(group))) if group and min(group) in f.backends
+                 else f for f in state]
         return self._outcome(program, traces, found + state)
 
     @staticmethod
@@ -109,11 +126,6 @@ class Executor:
         for finding in found:
             (outcome.known if finding.divergence else outcome.findings).append(finding)
         return outcome
-
-
-def _one_for_all(traces: dict[str, Trace]) -> dict[str, Trace]:
-    first = next(iter(traces.values()), None)
-    return {first.backend: first} if first is not None else {}
 
 
 def _crash(runner: ProgramRunner, exc: Exception) -> Finding:

@@ -7,6 +7,11 @@ follower answers exactly like the leader (errno, out-values, bytes written), eve
 and memory are the same as in a run of its own, so the leader's trace stands for all of them.
 At the first difference, or any exception, the lockstep is *broken*: the caller then runs each
 backend on its own, so every finding is judged on complete, independent traces.
+
+One difference is expected: a follower that lacks an algorithm the program names (or has one
+the leader lacks) answers ``unsupported_algorithm`` where the leader does not, or the other way
+round.  That follower *departs*: it is left out for the rest of the run, and the caller runs it
+on its own, while the others stay in step.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from harness.host import Host
 from harness.memory import RawMemory
 
 _SUCCESS = 0
+_UNSUPPORTED_ALGORITHM = 6
 
 
 class RecordingMemory:
@@ -43,9 +49,11 @@ class Lockstep:
     def __init__(self, hosts: Sequence[Host]) -> None:
         self.hosts = list(hosts)
         self.broken = False
+        self.departed: list[Host] = []
 
     def reset(self) -> None:
         self.broken = False
+        self.departed = []
 
     def entry(self, fn: Function) -> Entry:
         """The guest's entry for ``fn``: prepared once, completed on every host, compared."""
@@ -76,10 +84,18 @@ class Lockstep:
             for host in self.hosts[1:]:
                 if self.broken:
                     break
+                if host in self.departed:
+                    continue
                 try:
-                    self.broken = complete(host, values, targets) != (errno, writes)
+                    answer = complete(host, values, targets)
                 except Exception:
                     self.broken = True
+                    break
+                if answer != (errno, writes):
+                    if _UNSUPPORTED_ALGORITHM in (errno, answer[0]):
+                        self.departed.append(host)  # a capability difference: on its own
+                    else:
+                        self.broken = True
             return errno
 
         return entry

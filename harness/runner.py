@@ -92,8 +92,14 @@ class ProgramRunner:
 
     @property
     def in_step(self) -> bool:
-        """After a run: whether every follower answered every call exactly like the leader."""
+        """After a run: whether every follower that stayed answered every call exactly like
+        the leader."""
         return self.lockstep is None or not self.lockstep.broken
+
+    @property
+    def departed(self) -> list[str]:
+        """After a run: the followers that left it over an algorithm one side lacks."""
+        return [] if self.lockstep is None else [h.backend.name for h in self.lockstep.departed]
 
     def run(self, program: Program | EncodedProgram) -> Trace:
         encoded = program if isinstance(program, EncodedProgram) else encode_program(program)

@@ -260,7 +260,7 @@ def test_x_wing_vector() -> None:
     for backend in _backends("X-WING"):
         p = Kx("X-WING")
         pk = p.call("publickey_from_secretkey", OutRef(p.import_secret(XWING_SEED)), p.out())
-        call, buf = p.pull(p.call("publickey_export", OutRef(pk), 0, p.out()), 1216)
+        _, buf = p.pull(p.call("publickey_export", OutRef(pk), 0, p.out()), 1216)
         trace = ProgramRunner(load_backend(backend)).run(p.build())
         assert hashlib.sha256(read(trace, buf, 1216)).hexdigest() == XWING_PK_SHA256
         assert _decapsulated(backend, "X-WING", XWING_SEED, [ct]) == [(S, XWING_SS)]

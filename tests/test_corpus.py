@@ -10,7 +10,7 @@ from harness.corpus import CORPUS, dictionary
 from harness.execute import Executor
 from harness.fuzzing import BACKENDS, FUZZ_HANDLE_LIMIT, executor, run_input
 from harness.report import render_text
-from harness.seeds import SEEDS, seed_inputs
+from harness.seeds import seed_inputs
 from harness.targets import BY_NAME, ForeignInput, decode
 
 FILES = sorted(
@@ -20,7 +20,7 @@ FILES = sorted(
 
 
 def test_there_is_a_corpus() -> None:
-    for target in SEEDS:
+    for target in BY_NAME:
         assert any(p.parent.name == target for p in FILES), target
 
 
@@ -55,10 +55,11 @@ def test_shortcuts_change_nothing(path: Path, plain: tuple[Executor, Executor]) 
         full = other.run(program)
         assert fast.traces == full.traces
         assert fast.findings == full.findings
+        assert fast.known == full.known
 
 
 def test_seeds_are_reproducible_and_dictionaries_current() -> None:
-    for target in SEEDS:
+    for target in BY_NAME:
         assert seed_inputs(target) == seed_inputs(target)
         assert all(s[0] == BY_NAME[target].magic for s in seed_inputs(target))
         expected = dictionary(BY_NAME[target].magic)

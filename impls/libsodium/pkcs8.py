@@ -1,5 +1,8 @@
 """X25519 keys in PKCS#8 / SubjectPublicKeyInfo (RFC 8410) and PEM, parsed with asn1crypto.
 
+asn1crypto reports malformed DER with ValueError or TypeError, and with IndexError for some
+(an empty BIT STRING, found by fuzzing): all three mean "not a valid document" here.
+
 libsodium has no parser; asn1crypto is an independent one, so the import paths of this backend
 and of the others can disagree, which is what makes fuzzing them worth it.  Documents must be
 strict DER with nothing after them; the algorithm identifier must be id-X25519 without
@@ -14,6 +17,7 @@ from harness.abi import KeyEncoding
 from impls.base import invalid_key, require_length, unsupported_encoding
 
 _OID = "x25519"
+_PARSE_ERRORS = (ValueError, TypeError, KeyError, IndexError)
 _LABEL = {False: "PUBLIC KEY", True: "PRIVATE KEY"}
 
 
@@ -46,7 +50,7 @@ def load_public(data: bytes, encoding: KeyEncoding) -> bytes:
             raise invalid_key("X25519 SubjectPublicKeyInfo: empty")
         _checked_algorithm(info["algorithm"])
         raw = info["public_key"].native
-    except (ValueError, TypeError, KeyError) as exc:
+    except _PARSE_ERRORS as exc:
         raise invalid_key(f"X25519 SubjectPublicKeyInfo: {exc}") from exc
     require_length(raw, 32, "X25519 public key")
     return bytes(raw)
@@ -63,7 +67,7 @@ def load_secret(data: bytes, encoding: KeyEncoding) -> bytes:
         _checked_algorithm(info["private_key_algorithm"])
         curve_key = core.OctetString.load(info["private_key"].contents, strict=True)
         raw = curve_key.native
-    except (ValueError, TypeError, KeyError) as exc:
+    except _PARSE_ERRORS as exc:
         raise invalid_key(f"X25519 PKCS#8: {exc}") from exc
     require_length(raw, 32, "X25519 secret key")
     return bytes(raw)

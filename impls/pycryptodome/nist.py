@@ -37,7 +37,10 @@ class NistKx(NistAlgorithm):
         return sk.public_key()
 
     def verify_public(self, pk: ECC.EccKey) -> None:
-        """Import already checked that the point is on the curve and not at infinity."""
+        """Import checked that the point is on the curve, but took 04 || 0 || 0 for the point
+        at infinity (harness/divergences.py): that is no usable public key."""
+        if pk.pointQ.is_point_at_infinity():
+            raise invalid_key(f"{self.name}: the point at infinity")
 
     def import_public(self, data: bytes, encoding: KeyEncoding) -> ECC.EccKey:
         if encoding in _POINT_FORMS:  # either point form is accepted
