@@ -4,10 +4,12 @@
     make bench          (or: .venv/bin/python bench/bench_targets.py [--seconds S])
 
 For every target, two inputs: one whose calls all stop in argument validation, one whose calls
-reach X25519 on both backends.  "target" is the time of the fuzz target's callback (decode, run
-on every backend, every oracle), uninstrumented; libFuzzer's coverage instrumentation adds to
-it (``make fuzz`` reports that rate).  "direct" is the time of the X25519 operations the input
-performs, called straight on both libraries; the ratio is target / direct.
+reach X25519 on every backend that has it (cryptography, libsodium, PyCryptodome); then two
+denser dh inputs and a kem input on ML-KEM-768.  "target" is the time of the fuzz target's
+callback (decode, run on every backend, every oracle), uninstrumented; libFuzzer's coverage
+instrumentation adds to it (``make fuzz`` reports that rate).  "direct" is the time of the
+same key-exchange operations called straight on each backend's algorithm object (the library
+calls, without host, guest or oracles); the ratio is target / direct.
 """
 
 from __future__ import annotations
@@ -20,16 +22,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cryptography.hazmat.primitives.asymmetric import x25519
-from nacl import bindings
-
+from harness.abi import KeyEncoding, KeypairEncoding
+from harness.encapsulation import reference_encapsulate
 from harness.fuzzing import run_input, test_one_input
 from harness.ops import KEY_POOL, SPECIAL
 from harness.targets import decode, encode
-from impls.x25519_common import PROBE_SCALAR
+from impls import load_all
+from impls.base import KxAlgorithm
 
 SEED = bytes(range(32))
 ALICE_SK, ALICE_PK, BOB_PK, PAIR = KEY_POOL[0], KEY_POOL[1], KEY_POOL[3], KEY_POOL[11]
+_PAIR_RAW = KeypairEncoding.RAW
 
 VALIDATION = {
     "abi_sequence": [("publickey_export", {"pk": SPECIAL + 9}),
@@ -58,58 +61,63 @@ DENSE = [op for _ in range(4) for op in (("publickey_import", {"key": 3}),
 CRAFTED: list[tuple[str, dict[str, int | bytes]]] = [("crafted_dh", {"key": 3})] * 8
 
 
-def _generate_cryptography() -> None:
-    x25519.X25519PrivateKey.from_private_bytes(SEED).public_key().public_bytes_raw()
+def _algorithms(name: str) -> list[KxAlgorithm]:
+    return [alg for backend in load_all() if (alg := backend.find(name)) is not None]
+
+
+X25519 = _algorithms("X25519")
+RAW = KeyEncoding.RAW
+
+
+def _each(operation: Callable[[KxAlgorithm], object]) -> Callable[[], None]:
+    def run() -> None:
+        for alg in X25519:
+            operation(alg)
+    return run
+
+
+def _setup(alg: KxAlgorithm) -> tuple[object, object]:
+    """The dh target generates a key pair before every input."""
+    return alg.generate(SEED)
+
+
+def _abi_sequence(alg: KxAlgorithm) -> None:
+    pk, sk = alg.generate(SEED)
+    alg.dh(pk, sk)
+
+
+def _key_import(alg: KxAlgorithm) -> None:
+    pk, sk = alg.import_keypair(PAIR, _PAIR_RAW)
+    alg.export_keypair(pk, sk, _PAIR_RAW)
+
+
+def _crafted(count: int, verify: bool) -> Callable[[KxAlgorithm], None]:
+    def operation(alg: KxAlgorithm) -> None:
+        _, sk = _setup(alg)
+        for _ in range(count):
+            pk = alg.import_public(BOB_PK, RAW)
+            if verify:
+                alg.verify_public(pk)
+            alg.dh(pk, sk)
+    return operation
 
 
 def _direct_cost(target: str, validation: bool) -> Callable[[], None]:
-    """The X25519 work the input does, on both libraries."""
-
-    def abi_sequence() -> None:
-        sk = x25519.X25519PrivateKey.from_private_bytes(SEED)
-        sk.exchange(sk.public_key())
-        pk = bindings.crypto_scalarmult_base(SEED)
-        bindings.crypto_scalarmult(SEED, pk)
-
-    def key_import() -> None:
-        x25519.X25519PublicKey.from_public_bytes(ALICE_PK).public_bytes_raw()
-        x25519.X25519PrivateKey.from_private_bytes(ALICE_SK).public_key().public_bytes_raw()
-        bindings.crypto_scalarmult_base(ALICE_SK)
-
-    def dh_setup() -> None:  # the dh target generates a key pair before every input
-        _generate_cryptography()
-        bindings.crypto_scalarmult_base(SEED)
-
-    def dh() -> None:
-        dh_setup()
-        pk = x25519.X25519PublicKey.from_public_bytes(BOB_PK)
-        x25519.X25519PrivateKey.from_private_bytes(PROBE_SCALAR).exchange(pk)
-        x25519.X25519PrivateKey.from_private_bytes(SEED).exchange(pk)
-        bindings.crypto_scalarmult(PROBE_SCALAR, BOB_PK)
-        bindings.crypto_scalarmult(SEED, BOB_PK)
-
-    def dense() -> None:
-        dh_setup()
-        sk = x25519.X25519PrivateKey.from_private_bytes(SEED)
-        for _ in range(4):
-            sk.exchange(x25519.X25519PublicKey.from_public_bytes(BOB_PK))
-            bindings.crypto_scalarmult(SEED, BOB_PK)
-
-    def crafted() -> None:
-        dh_setup()
-        sk = x25519.X25519PrivateKey.from_private_bytes(SEED)
-        probe = x25519.X25519PrivateKey.from_private_bytes(PROBE_SCALAR)
-        for _ in range(8):
-            pk = x25519.X25519PublicKey.from_public_bytes(BOB_PK)
-            probe.exchange(pk)
-            sk.exchange(pk)
-            bindings.crypto_scalarmult(PROBE_SCALAR, BOB_PK)
-            bindings.crypto_scalarmult(SEED, BOB_PK)
-
+    """The key-exchange work the input does, on every backend with X25519."""
     if validation:
-        return dh_setup if target == "dh" else (lambda: None)
-    return {"abi_sequence": abi_sequence, "key_import": key_import, "dh": dh,
-            "dense": dense, "crafted": crafted}[target]
+        return _each(_setup) if target == "dh" else (lambda: None)
+    return _each({"abi_sequence": _abi_sequence, "key_import": _key_import,
+                  "dh": _crafted(1, True), "dense": _crafted(4, False),
+                  "crafted": _crafted(8, True)}[target])
+
+
+def _kem_direct() -> None:
+    """The kem input: a key pair generated, encapsulated to, its ciphertext decapsulated."""
+    for alg in _algorithms("ML-KEM-768"):
+        pk, sk = alg.generate(bytes(64))
+        _, ciphertext = (alg.encapsulate(pk, bytes(32)) if alg.derandomized_encapsulation
+                         else reference_encapsulate(alg, pk, bytes(32)))
+        alg.decapsulate(sk, ciphertext)
 
 
 def rate(action: Callable[[], object], seconds: float) -> float:
@@ -134,7 +142,7 @@ def main() -> None:
     for target in ("abi_sequence", "key_import", "dh"):
         for label, ops, validation in (("validation only", VALIDATION[target], True),
                                        ("reaches X25519", CRYPTO[target], False)):
-            data = encode(target, ops)
+            data = encode(target, ops, "X25519" if target == "dh" else None)
             outcome = run_input(data)
             assert outcome is not None and not outcome.findings
             calls = len(outcome.program.calls)
@@ -149,17 +157,22 @@ def main() -> None:
                   f" {direct / measured:.1f}x |")
     for label, ops, cost in (("4 shared secrets", DENSE, "dense"),
                              ("8 crafted keys (crafted_dh)", CRAFTED, "crafted")):
-        data = encode("dh", ops)
+        data = encode("dh", ops, "X25519")
         calls = len(decode(data).program.calls)
         callback = test_one_input("dh")
         measured = rate(lambda data=data, cb=callback: cb(data), args.seconds)
         direct = rate(_direct_cost(cost, False), args.seconds)
         print(f"| dh | {label} | {calls} | {measured:,.0f} | {direct:,.0f} |"
               f" {direct / measured:.1f}x |")
-    kem = encode("kem", [("kx_encapsulate", {"pk": 0})])
+    kem = encode("kem", [("kx_encapsulate", {"pk": 0}),
+                         ("kx_decapsulate", {"sk": 0, "key": 0xFF, "blob": bytes(1088)})],
+                 "ML-KEM-768")
+    calls = len(decode(kem).program.calls)
     callback = test_one_input("kem")
-    print(f"| kem | (no KEM yet: returns at once) | 0 | "
-          f"{rate(lambda: callback(kem), args.seconds):,.0f} | | |")
+    measured = rate(lambda: callback(kem), args.seconds)
+    direct = rate(_kem_direct, args.seconds)
+    print(f"| kem | ML-KEM-768: encapsulate, decapsulate | {calls} | {measured:,.0f} |"
+          f" {direct:,.0f} | {direct / measured:.1f}x |")
 
 
 if __name__ == "__main__":

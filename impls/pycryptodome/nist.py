@@ -20,6 +20,7 @@ from impls.pycryptodome import keys
 
 _POINT_FORMS = {KeyEncoding.SEC: False, KeyEncoding.COMPRESSED_SEC: True}  # compress?
 _SCALAR_FORMS = (KeyEncoding.RAW, KeyEncoding.SEC, KeyEncoding.COMPRESSED_SEC)
+_POINT_PREFIXES = (b"\x02", b"\x03", b"\x04")  # compressed (y even, odd), uncompressed
 
 
 class NistKx(NistAlgorithm):
@@ -44,6 +45,9 @@ class NistKx(NistAlgorithm):
 
     def import_public(self, data: bytes, encoding: KeyEncoding) -> ECC.EccKey:
         if encoding in _POINT_FORMS:  # either point form is accepted
+            # ECC.import_key sniffs its input's format: only a point may take this path.
+            if data[:1] not in _POINT_PREFIXES:
+                raise invalid_key(f"{self.name} point: not a SEC-1 point")
             try:
                 return ECC.import_key(bytes(data), curve_name=self.ecc_curve)
             except ValueError as exc:
