@@ -119,14 +119,15 @@ def test_fuzz_runs_a_target_and_prints_its_summary(tmp_path: Path) -> None:
     env = dict(os.environ, KXFUZZ_WORK=str(tmp_path / "work"),
                KXFUZZ_ARTIFACTS=str(tmp_path / "artifacts"))
     result = subprocess.run(
-        [sys.executable, "-m", "harness", "fuzz", "--target", "dh", "--seconds", "2"],
+        # key_import: the fastest corpus to load, so fuzzing proper starts within the budget
+        [sys.executable, "-m", "harness", "fuzz", "--target", "key_import", "--seconds", "6"],
         capture_output=True, text=True, env=env, cwd=ROOT, check=False, timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     header, _rule, row = result.stdout.splitlines()[-3:]
     assert header.split()[:5] == ["target", "executions", "exec/s", "corpus", "seconds"]
-    assert row.split()[0] == "dh" and int(row.split()[1]) > 0 and row.endswith("none")
-    assert any((tmp_path / "work" / "corpus" / "dh").iterdir())
+    assert row.split()[0] == "key_import" and int(row.split()[1]) > 0 and row.endswith("none")
+    assert any((tmp_path / "work" / "corpus" / "key_import").iterdir())
 
 
 def test_the_fuzzing_executor_is_shared() -> None:

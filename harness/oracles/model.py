@@ -173,8 +173,13 @@ class SpecModel:
                 return _only(E.INVALID_HANDLE)
             return _only(E.UNSUPPORTED_OPTION)
         if name in ("array_output_len", "array_output_pull"):
-            if self.get(K.ARRAY_OUTPUT, values[0]) is None:
+            output = self.get(K.ARRAY_OUTPUT, values[0])
+            if output is None:
                 return _only(E.INVALID_HANDLE)
+            if output.length is None and output.pulled > 0:
+                # A document of a size the model does not know, pulled in full-sized chunks:
+                # the last one may have drained it, which closed the handle.
+                return Prediction(frozenset({E.SUCCESS, E.INVALID_HANDLE}))
             return Prediction(frozenset({E.SUCCESS}))
         if name in ("keypair_generate", "keypair_import", "publickey_import", "secretkey_import"):
             return self.predict_new_key(name, values)
@@ -306,6 +311,11 @@ class SpecModel:
                 str(result.errno))
             return f"model expects {names}{' (' + prediction.why + ')' if prediction.why else ''}"\
                    f", host answered {got}"
+        if values is not None and result.errno == E.INVALID_HANDLE and fn.name in (
+                "array_output_len", "array_output_pull"):
+            handle = int(values[0]) & U32  # type: ignore[call-overload]
+            if handle in self.live:  # the uncertain case above: it had been drained
+                self.closed[handle] = self.live.pop(handle).kind
         if result.errno != E.SUCCESS or values is None:
             return None
         return self.advance(fn, values, prediction, result)

@@ -49,6 +49,8 @@ def load_public(data: bytes, encoding: KeyEncoding) -> bytes:
         if info.native is None:  # parses every field (asn1crypto parses lazily)
             raise invalid_key("X25519 SubjectPublicKeyInfo: empty")
         _checked_algorithm(info["algorithm"])
+        if info["public_key"].unused_bits:  # asn1crypto would clear them from the key
+            raise invalid_key("X25519 SubjectPublicKeyInfo: the key is not whole bytes")
         raw = info["public_key"].native
     except _PARSE_ERRORS as exc:
         raise invalid_key(f"X25519 SubjectPublicKeyInfo: {exc}") from exc
