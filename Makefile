@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.kxfuzz-installed
 
-.PHONY: setup test lint typecheck unit fuzz corpus-merge seeds bench docs clean
+.PHONY: setup test lint typecheck unit fuzz corpus-merge selftest seeds bench docs clean
 
 # make fuzz [TARGET=dh] [FUZZ_SECONDS=60] [JOBS=1]
 FUZZ_SECONDS ?= 60
@@ -37,12 +37,23 @@ fuzz: $(STAMP)
 corpus-merge: $(STAMP)
 	$(BIN)/kxfuzz merge $(TARGET_FLAGS)
 
+# make selftest [PLANT=name ...] [SELFTEST_TRIALS=3] [SELFTEST_SECONDS=120] [SELFTEST_JSON=path]
+SELFTEST_TRIALS ?= 3
+SELFTEST_SECONDS ?= 120
+SELFTEST_JSON ?= .kxfuzz/selftest.json
+PLANT ?=
+
+selftest: $(STAMP)
+	$(BIN)/kxfuzz selftest $(foreach p,$(PLANT),--plant $(p)) --trials $(SELFTEST_TRIALS) \
+		--seconds $(SELFTEST_SECONDS) --json $(SELFTEST_JSON)
+
 seeds: $(STAMP)
 	$(BIN)/python corpus/generate.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_programs.py
 	$(BIN)/python bench/bench_targets.py
+	$(BIN)/python bench/bench_algorithms.py
 
 docs: $(STAMP)
 	$(BIN)/kxfuzz abi > docs/ABI.md

@@ -108,6 +108,24 @@ def _parser() -> argparse.ArgumentParser:
     promote = commands.add_parser("promote", help="add a saved input to corpus/regressions/")
     promote.add_argument("file", type=Path)
 
+    selftest = commands.add_parser(
+        "selftest", help="plant known bugs and measure how fast fuzzing finds each",
+        description="For each planted bug, fuzz every target that must find it from the"
+        " committed seeds; exit 1 if one goes unfound or is found by another oracle.")
+    selftest.add_argument("--plant", action="append", metavar="NAME",
+                          help="a plant (repeatable; default: all; --list names them)")
+    selftest.add_argument("--trials", type=_positive, default=3,
+                          help="trials per plant and target, each with its own -seed")
+    selftest.add_argument("--seconds", type=_positive, default=120,
+                          help="budget per trial (libFuzzer -max_total_time)")
+    selftest.add_argument("--runs", type=_positive, help="and at most this many inputs (-runs)")
+    selftest.add_argument("--quick", action="store_true", help="only each plant's first target")
+    selftest.add_argument("--from-scratch", action="store_true",
+                          help="start from an empty corpus, not the committed one")
+    selftest.add_argument("--json", type=Path, metavar="PATH",
+                          help="where to write the results (default: .kxfuzz/selftest.json)")
+    selftest.add_argument("--list", action="store_true", help="list the plants and exit")
+
     commands.add_parser("backends", help="print the capability table: algorithms per backend")
     commands.add_parser("abi", help="print the ABI table as Markdown (docs/ABI.md)")
     return parser
@@ -179,18 +197,42 @@ def _merge(args: argparse.Namespace) -> int:
     return 0
 
 
+def _selftest(args: argparse.Namespace) -> int:
+    from harness.campaign import WORK
+    from harness.selftest import runner
+    from harness.selftest.plants import PLANTS
+
+    if args.list:
+        for plant in PLANTS.values():
+            print(f"{plant.name}  [{plant.layer.value}; {plant.oracle.value};"
+                  f" {', '.join(plant.targets)}]\n    {plant.description}")
+        return 0
+    unknown = [name for name in args.plant or [] if name not in PLANTS]
+    if unknown:
+        raise UserError(f"unknown plant {unknown[0]!r} (known: {', '.join(PLANTS)})")
+    return runner.run(args.plant or [], trials=args.trials, seconds=args.seconds, runs=args.runs,
+                      quick=args.quick, from_scratch=args.from_scratch,
+                      report=args.json or WORK / "selftest.json")
+
+
 def _backends(args: argparse.Namespace) -> int:
     from impls import load_all
+    from impls.base import Backend
 
     backends = load_all()
     mechanisms = {alg.name: alg.mechanism.value for b in backends for alg in b.algorithms.values()}
+    def cell(backend: Backend, name: str) -> str:
+        alg = backend.find(name)
+        return "-" if alg is None else "yes" if alg.derandomized_encapsulation else "yes*"
+
     rows = [["algorithm", "mechanism", *(b.name for b in backends)]]
     for name, mechanism in sorted(mechanisms.items()):
-        rows.append([name, mechanism, *("yes" if b.find(name) else "-" for b in backends)])
+        rows.append([name, mechanism, *(cell(b, name) for b in backends)])
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
-    print()
+    print("\n* encapsulates only with its own randomness: runs encapsulate to its keys with a "
+          "derandomized backend\n  and it decapsulates (harness/encapsulation.py)\n")
     for backend in backends:
         print(f"{backend.name}: {backend.library}")
     return 0
@@ -199,7 +241,8 @@ def _backends(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handlers = {"run-guest": _run_guest, "replay": _replay, "minimize": _minimize,
-                "promote": _promote, "fuzz": _fuzz, "merge": _merge, "backends": _backends}
+                "promote": _promote, "fuzz": _fuzz, "merge": _merge, "backends": _backends,
+                "selftest": _selftest}
     try:
         if args.command in handlers:
             return handlers[args.command](args)

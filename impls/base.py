@@ -33,6 +33,12 @@ def unsupported_encoding(encoding: KeyEncoding | KeypairEncoding) -> CryptoError
     return CryptoError(Errno.UNSUPPORTED_ENCODING, encoding.value)
 
 
+def require_raw(encoding: KeyEncoding | KeypairEncoding) -> None:
+    """For algorithms whose only encoding is raw."""
+    if encoding.value != "raw":
+        raise unsupported_encoding(encoding)
+
+
 def require_length(data: bytes, length: int, what: str) -> None:
     """Libraries must never see a wrongly sized buffer (libsodium reads past short ones)."""
     if len(data) != length:

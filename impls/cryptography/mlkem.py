@@ -12,13 +12,8 @@ from typing import Any, ClassVar
 from cryptography.hazmat.primitives.asymmetric import mlkem
 
 from harness.abi import KeyEncoding
-from impls.base import invalid_key, require_ciphertext_length, require_length, unsupported_encoding
+from impls.base import invalid_key, require_ciphertext_length, require_length, require_raw
 from impls.mlkem_common import ML_KEM_768, ML_KEM_1024, MlKemAlgorithm
-
-
-def _raw(encoding: KeyEncoding) -> None:
-    if encoding is not KeyEncoding.RAW:
-        raise unsupported_encoding(encoding)
 
 
 class MlKemKx(MlKemAlgorithm):
@@ -37,7 +32,7 @@ class MlKemKx(MlKemAlgorithm):
         """Import already ran FIPS 203's modulus check."""
 
     def import_public(self, data: bytes, encoding: KeyEncoding) -> Any:
-        _raw(encoding)
+        require_raw(encoding)
         require_length(data, self.level.public_length, f"{self.name} public key")
         try:
             return self.public_type.from_public_bytes(data)
@@ -45,17 +40,17 @@ class MlKemKx(MlKemAlgorithm):
             raise invalid_key(f"{self.name} public key: {exc}") from exc
 
     def import_secret(self, data: bytes, encoding: KeyEncoding) -> Any:
-        _raw(encoding)
+        require_raw(encoding)
         require_length(data, self.seed_length, f"{self.name} seed")
         return self.private_type.from_seed_bytes(data)
 
     def export_public(self, pk: Any, encoding: KeyEncoding) -> bytes:
-        _raw(encoding)
+        require_raw(encoding)
         raw: bytes = pk.public_bytes_raw()
         return raw
 
     def export_secret(self, sk: Any, encoding: KeyEncoding) -> bytes:
-        _raw(encoding)
+        require_raw(encoding)
         raw: bytes = sk.private_bytes_raw()
         return raw
 

@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import mlkem, x25519
 
 from harness.abi import KeyEncoding
-from impls.base import invalid_key, require_ciphertext_length, require_length, unsupported_encoding
+from impls.base import invalid_key, require_ciphertext_length, require_length, require_raw
 from impls.mlkem_common import ML_KEM_768
 from impls.xwing_common import (
     CIPHERTEXT_LENGTH,
@@ -50,11 +50,6 @@ def _x25519(sk: x25519.X25519PrivateKey, pk: x25519.X25519PublicKey) -> bytes:
         return bytes(X25519_LENGTH)
 
 
-def _raw(encoding: KeyEncoding) -> None:
-    if encoding is not KeyEncoding.RAW:
-        raise unsupported_encoding(encoding)
-
-
 class XWing(XWingAlgorithm):
     derandomized_encapsulation = False
 
@@ -70,7 +65,7 @@ class XWing(XWingAlgorithm):
         """Import ran ML-KEM's modulus check; X-Wing checks nothing about the X25519 part."""
 
     def import_public(self, data: bytes, encoding: KeyEncoding) -> Public:
-        _raw(encoding)
+        require_raw(encoding)
         pk_m, pk_x = split_public(data)
         try:
             mlkem_key = mlkem.MLKEM768PublicKey.from_public_bytes(pk_m)
@@ -79,7 +74,7 @@ class XWing(XWingAlgorithm):
         return Public(bytes(data), mlkem_key, x25519.X25519PublicKey.from_public_bytes(pk_x))
 
     def import_secret(self, data: bytes, encoding: KeyEncoding) -> Secret:
-        _raw(encoding)
+        require_raw(encoding)
         require_length(data, self.seed_length, "X-Wing seed")
         expanded = _hash(hashes.SHAKE256(EXPANDED_LENGTH), data)
         return Secret(
@@ -89,11 +84,11 @@ class XWing(XWingAlgorithm):
         )
 
     def export_public(self, pk: Public, encoding: KeyEncoding) -> bytes:
-        _raw(encoding)
+        require_raw(encoding)
         return pk.encoded
 
     def export_secret(self, sk: Secret, encoding: KeyEncoding) -> bytes:
-        _raw(encoding)
+        require_raw(encoding)
         return sk.seed
 
     def _combine(self, ss_m: bytes, ss_x: bytes, ct_x: bytes, pk_x: bytes) -> bytes:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from kyber_py.ml_kem import ML_KEM_512
 
 from harness.abi import KeyEncoding
-from impls.base import invalid_key, require_ciphertext_length, require_length, unsupported_encoding
+from impls.base import invalid_key, require_ciphertext_length, require_length, require_raw
 from impls.mlkem_common import ML_KEM_512 as LEVEL
 from impls.mlkem_common import MlKemAlgorithm
 
@@ -19,11 +19,6 @@ class Secret:
     seed: bytes
     ek: bytes
     dk: bytes
-
-
-def _raw(encoding: KeyEncoding) -> None:
-    if encoding is not KeyEncoding.RAW:
-        raise unsupported_encoding(encoding)
 
 
 class MlKem512(MlKemAlgorithm):
@@ -40,7 +35,7 @@ class MlKem512(MlKemAlgorithm):
         """Import already ran FIPS 203's modulus check."""
 
     def import_public(self, data: bytes, encoding: KeyEncoding) -> bytes:
-        _raw(encoding)
+        require_raw(encoding)
         require_length(data, LEVEL.public_length, "ML-KEM-512 public key")
         # kyber-py checks an encapsulation key (type and modulus check) when it encapsulates.
         try:
@@ -50,17 +45,17 @@ class MlKem512(MlKemAlgorithm):
         return bytes(data)
 
     def import_secret(self, data: bytes, encoding: KeyEncoding) -> Secret:
-        _raw(encoding)
+        require_raw(encoding)
         require_length(data, self.seed_length, "ML-KEM-512 seed")
         ek, dk = ML_KEM_512.key_derive(bytes(data))
         return Secret(bytes(data), ek, dk)
 
     def export_public(self, pk: bytes, encoding: KeyEncoding) -> bytes:
-        _raw(encoding)
+        require_raw(encoding)
         return pk
 
     def export_secret(self, sk: Secret, encoding: KeyEncoding) -> bytes:
-        _raw(encoding)
+        require_raw(encoding)
         return sk.seed
 
     def encapsulate(self, pk: bytes, coins: bytes) -> tuple[bytes, bytes]:

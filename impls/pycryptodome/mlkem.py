@@ -12,13 +12,8 @@ from typing import ClassVar
 from Crypto.PublicKey import MLKEM
 
 from harness.abi import KeyEncoding
-from impls.base import invalid_key, require_ciphertext_length, require_length, unsupported_encoding
+from impls.base import invalid_key, require_ciphertext_length, require_length, require_raw
 from impls.mlkem_common import ML_KEM_512, ML_KEM_768, ML_KEM_1024, MlKemAlgorithm
-
-
-def _raw(encoding: KeyEncoding) -> None:
-    if encoding is not KeyEncoding.RAW:
-        raise unsupported_encoding(encoding)
 
 
 class MlKemKx(MlKemAlgorithm):
@@ -35,7 +30,7 @@ class MlKemKx(MlKemAlgorithm):
         """Import already ran FIPS 203's modulus check."""
 
     def import_public(self, data: bytes, encoding: KeyEncoding) -> MLKEM.MLKEMKey:
-        _raw(encoding)
+        require_raw(encoding)
         require_length(data, self.level.public_length, f"{self.name} public key")
         try:
             return MLKEM.construct(param_set=self.param_set, ek=bytes(data))
@@ -43,16 +38,16 @@ class MlKemKx(MlKemAlgorithm):
             raise invalid_key(f"{self.name} public key: {exc}") from exc
 
     def import_secret(self, data: bytes, encoding: KeyEncoding) -> MLKEM.MLKEMKey:
-        _raw(encoding)
+        require_raw(encoding)
         require_length(data, self.seed_length, f"{self.name} seed")
         return MLKEM.construct(param_set=self.param_set, seed=bytes(data))
 
     def export_public(self, pk: MLKEM.MLKEMKey, encoding: KeyEncoding) -> bytes:
-        _raw(encoding)
+        require_raw(encoding)
         return pk.ek
 
     def export_secret(self, sk: MLKEM.MLKEMKey, encoding: KeyEncoding) -> bytes:
-        _raw(encoding)
+        require_raw(encoding)
         return sk.seed
 
     def encapsulate(self, pk: MLKEM.MLKEMKey, coins: bytes) -> tuple[bytes, bytes]:

@@ -11,15 +11,10 @@ from Crypto.PublicKey import Hybrid
 
 from harness.abi import Errno, KeyEncoding
 from harness.errors import CryptoError
-from impls.base import invalid_key, require_ciphertext_length, require_length, unsupported_encoding
+from impls.base import invalid_key, require_ciphertext_length, require_length, require_raw
 from impls.xwing_common import CIPHERTEXT_LENGTH, PUBLIC_LENGTH, XWingAlgorithm
 
 _PARAMS = Hybrid.MLKEM768_X25519
-
-
-def _raw(encoding: KeyEncoding) -> None:
-    if encoding is not KeyEncoding.RAW:
-        raise unsupported_encoding(encoding)
 
 
 class XWing(XWingAlgorithm):
@@ -34,7 +29,7 @@ class XWing(XWingAlgorithm):
         """Import already checked both parts."""
 
     def import_public(self, data: bytes, encoding: KeyEncoding) -> Hybrid.HybridKey:
-        _raw(encoding)
+        require_raw(encoding)
         require_length(data, PUBLIC_LENGTH, "X-Wing public key")
         try:
             return Hybrid._construct(param_set=_PARAMS, pk=bytes(data))
@@ -42,16 +37,16 @@ class XWing(XWingAlgorithm):
             raise invalid_key(f"X-Wing public key: {exc}") from exc
 
     def import_secret(self, data: bytes, encoding: KeyEncoding) -> Hybrid.HybridKey:
-        _raw(encoding)
+        require_raw(encoding)
         require_length(data, self.seed_length, "X-Wing seed")
         return Hybrid._construct(param_set=_PARAMS, seed=bytes(data))
 
     def export_public(self, pk: Hybrid.HybridKey, encoding: KeyEncoding) -> bytes:
-        _raw(encoding)
+        require_raw(encoding)
         return pk._pk
 
     def export_secret(self, sk: Hybrid.HybridKey, encoding: KeyEncoding) -> bytes:
-        _raw(encoding)
+        require_raw(encoding)
         seed = sk._seed
         assert seed is not None
         return seed
