@@ -185,9 +185,10 @@ def check(program: Program, traces: Mapping[str, Trace],
             if divergence is None:
                 return [*found, Finding(Oracle.DIFFERENTIAL, index, call.function,
                                         _blame(views), detail)]
-            found.append(Finding(Oracle.DIFFERENTIAL, index, call.function, divergence.backends,
+            differing = divergence.backends or _blame(views)
+            found.append(Finding(Oracle.DIFFERENTIAL, index, call.function, differing,
                                  detail, divergence.name))
-            active = [n for n in active if n not in divergence.backends]
+            active = [n for n in active if n not in differing]
     if len(active) == len(names) and not same:
         return [Finding(Oracle.DIFFERENTIAL, None, None, tuple(names), "final memory differs")]
     return found
