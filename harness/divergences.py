@@ -40,6 +40,11 @@ class CallContext:
     def errno(self, backend: str) -> int:
         return self.results[backend].errno
 
+    def accepted(self, backend: str) -> bool:
+        """Whether the backend took the input: success, or a full handle table once it had
+        (the host makes the handle last, so a refusal of the input comes first)."""
+        return self.errno(backend) in (SUCCESS, Errno.TOO_MANY_HANDLES)
+
     def written(self, backend: str) -> bytes:
         """The first buffer a successful call wrote (a pulled chunk, an out-value)."""
         writes = self.results[backend].writes
@@ -166,10 +171,12 @@ def _strict_pem(document: bytes) -> bool:
 def _pem_readers_differ(ctx: CallContext) -> bool:
     """PEM outside RFC 7468's strict, canonical form, which some backends' readers accept and
     others refuse (every refusal invalid_key, every acceptance the same)."""
-    answers = {ctx.errno(b) for b in ctx.results}
-    accepted = {ctx.written(b) for b in ctx.results if ctx.errno(b) == SUCCESS}
-    return (ctx.encoding == "pem" and answers == {SUCCESS, _INVALID_KEY}
-            and len(accepted) == 1 and not _strict_pem(ctx.data))
+    refused = {b for b in ctx.results if ctx.errno(b) == _INVALID_KEY}
+    accepted = {b for b in ctx.results if ctx.accepted(b)}
+    written = {ctx.written(b) for b in accepted if ctx.errno(b) == SUCCESS}
+    return (ctx.encoding == "pem" and bool(refused) and bool(accepted)
+            and refused | accepted == set(ctx.results) and len(written) <= 1
+            and not _strict_pem(ctx.data))
 
 
 _CURVES = {"P256-SHA256": ec.SECP256R1(), "P384-SHA384": ec.SECP384R1()}
@@ -206,7 +213,7 @@ def _nonstandard_ec_private_key(ctx: CallContext) -> bool:
     algorithm = str(ctx.algorithm)
     curve = _CURVES.get(algorithm)
     if curve is None or ctx.encoding not in ("pkcs8", "pem") or not (
-            ctx.errno("pycryptodome") == SUCCESS and ctx.errno("cryptography") == _INVALID_KEY):
+            ctx.accepted("pycryptodome") and ctx.errno("cryptography") == _INVALID_KEY):
         return False
     try:
         der = pem.unarmor(ctx.data)[2] if ctx.encoding == "pem" else ctx.data
@@ -227,7 +234,7 @@ def _infinity(ctx: CallContext) -> bool:
     size = 32 if ctx.algorithm == "P256-SHA256" else 48
     found = _public_key(ctx, 1 + 2 * size) == b"\x04" + bytes(2 * size)
     others = [b for b in ctx.results if b != "pycryptodome"]
-    return found and ctx.errno("pycryptodome") == SUCCESS and all(
+    return found and ctx.accepted("pycryptodome") and all(
         ctx.errno(b) == _INVALID_KEY for b in others)
 
 

@@ -314,7 +314,8 @@ class SpecModel:
         if values is not None and result.errno == E.INVALID_HANDLE and fn.name in (
                 "array_output_len", "array_output_pull"):
             handle = int(values[0]) & U32  # type: ignore[call-overload]
-            if handle in self.live:  # the uncertain case above: it had been drained
+            output = self.get(HandleKind.ARRAY_OUTPUT, handle)
+            if output is not None:  # the uncertain case above: it had been drained
                 self.closed[handle] = self.live.pop(handle).kind
         if result.errno != E.SUCCESS or values is None:
             return None
