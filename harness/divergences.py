@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from harness.abi import Errno
 from harness.runner import CallResult
-from impls import x448_common, x25519_common
+from impls import x448_common, x25519_common, xwing_common
 
 SUCCESS, _INVALID_KEY, _VERIFICATION_FAILED = Errno.SUCCESS, Errno.INVALID_KEY, (
     Errno.VERIFICATION_FAILED)
@@ -36,6 +36,7 @@ class CallContext:
     encoding: str | None  # the encoding it passes ("raw", "pem", ...), if any
     data: bytes  # its input buffer (key bytes, ciphertext), if any
     results: Mapping[str, CallResult]  # every compared backend's answer
+    source: str | None = None  # the function whose out-value its first handle argument is
 
     def errno(self, backend: str) -> int:
         return self.results[backend].errno
@@ -127,7 +128,8 @@ def _refused_low_order_point(ctx: CallContext) -> bool:
 def _xwing_low_order(ctx: CallContext) -> bool:
     """An X-Wing public key or ciphertext whose X25519 part (the last 32 bytes) has small
     order, refused by pycryptodome only."""
-    sizes = {"publickey_import": 1216, "kx_decapsulate": 1120}
+    sizes = {"publickey_import": xwing_common.PUBLIC_LENGTH,
+             "kx_decapsulate": xwing_common.CIPHERTEXT_LENGTH}
     expected = _INVALID_KEY if ctx.function == "publickey_import" else _VERIFICATION_FAILED
     return (len(ctx.data) == sizes[ctx.function]
             and (ctx.function != "publickey_import" or ctx.algorithm == "X-WING")
@@ -137,7 +139,10 @@ def _xwing_low_order(ctx: CallContext) -> bool:
 
 def _reduced_export(ctx: CallContext) -> bool:
     """pycryptodome pulled the reduced form of the non-canonical u-coordinate the others
-    pulled as given (raw, or in a SubjectPublicKeyInfo pulled whole)."""
+    pulled as given (raw, or in a SubjectPublicKeyInfo pulled whole) from a public-key or
+    key-pair export."""
+    if ctx.source not in ("publickey_export", "keypair_export"):
+        return False
     others = {ctx.written(b) for b in ctx.results if b != "pycryptodome"}
     if len(others) != 1 or ctx.errno("pycryptodome") != SUCCESS:
         return False
@@ -152,7 +157,7 @@ def _reduced_export(ctx: CallContext) -> bool:
 # whole lines, the END line on a line of its own and with the BEGIN label.
 _STRICT_PEM = re.compile(
     rb"-----BEGIN ([\x21-\x2c\x2e-\x7e -]*)-----\r?\n"
-    rb"((?:[A-Za-z0-9+/]+={0,2}\r?\n)*)-----END \1-----\r?\n?")
+    rb"((?:[A-Za-z0-9+/]+={0,2}\r?\n)*)-----END \1-----[\r\n]*")
 
 
 def _strict_pem(document: bytes) -> bool:
@@ -174,7 +179,8 @@ def _pem_readers_differ(ctx: CallContext) -> bool:
     refused = {b for b in ctx.results if ctx.errno(b) == _INVALID_KEY}
     accepted = {b for b in ctx.results if ctx.accepted(b)}
     written = {ctx.written(b) for b in accepted if ctx.errno(b) == SUCCESS}
-    return (ctx.encoding == "pem" and bool(refused) and bool(accepted)
+    return (ctx.encoding == "pem" and b"-----BEGIN " in ctx.data
+            and bool(refused) and bool(accepted)
             and refused | accepted == set(ctx.results) and len(written) <= 1
             and not _strict_pem(ctx.data))
 
@@ -213,7 +219,8 @@ def _nonstandard_ec_private_key(ctx: CallContext) -> bool:
     algorithm = str(ctx.algorithm)
     curve = _CURVES.get(algorithm)
     if curve is None or ctx.encoding not in ("pkcs8", "pem") or not (
-            ctx.accepted("pycryptodome") and ctx.errno("cryptography") == _INVALID_KEY):
+            ctx.accepted("pycryptodome") and "cryptography" in ctx.results
+            and ctx.errno("cryptography") == _INVALID_KEY):
         return False
     try:
         der = pem.unarmor(ctx.data)[2] if ctx.encoding == "pem" else ctx.data

@@ -113,7 +113,10 @@ class KxAlgorithm:
             require_length(data, pk_len + sk_len, "raw key pair")
             pk = self.import_public(data[:pk_len], KeyEncoding.RAW)
             sk = self.import_secret(data[pk_len:], KeyEncoding.RAW)
-            self.check_pair(pk, sk)
+            # the bytes given, not a re-export: a library may keep a key in canonical form
+            derived = self.export_public(self.public_from_secret(sk), KeyEncoding.RAW)
+            if derived != data[:pk_len]:
+                raise invalid_key("public key does not match secret key")
             return pk, sk
         form = _SECRET_FORM.get(encoding)
         if form is None:

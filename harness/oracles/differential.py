@@ -138,7 +138,9 @@ def _context(program: Program, trace: Trace, index: int, memory: _Memory,
             ptr, length = args[k] & 0xFFFF_FFFF, args[k + 1] & 0xFFFF_FFFF
             data = bytes(image[ptr : ptr + length]) if ptr + length <= len(image) else b""
     algorithm = algorithm_named(program, trace, index, memory)
-    return CallContext(call.function, algorithm, encoding, data, results)
+    handles = [a for a in call.args if isinstance(a, OutRef)]
+    source = program.calls[handles[0].call].function if handles else None
+    return CallContext(call.function, algorithm, encoding, data, results, source)
 
 
 def check(program: Program, traces: Mapping[str, Trace],

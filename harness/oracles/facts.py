@@ -37,7 +37,8 @@ class AlgorithmFacts:
     keypair: Mapping[str, Form]
     shared_secret: int
     ciphertext: int = 0
-    decapsulation_may_fail: bool = False  # besides a wrong ciphertext length
+    # besides a wrong ciphertext length; and encapsulation may refuse the key (invalid_key)
+    decapsulation_may_fail: bool = False
 
 
 def _montgomery(size: int) -> AlgorithmFacts:

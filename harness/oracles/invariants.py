@@ -82,6 +82,8 @@ def check_trace(program: Program, trace: Trace) -> Finding | None:
             if result.outs[j] != value:
                 return finding(f"out-value {res.name} reads back as {result.outs[j]}, not {value}")
             if res.type is ResultType.HANDLE:
+                if j >= len(returned):
+                    return finding(f"success without writing out-value {res.name}")
                 handle = returned[j]
                 if handle in live:
                     return finding(f"returned handle {handle:#x}, which is still live")

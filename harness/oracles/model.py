@@ -286,7 +286,8 @@ class SpecModel:
         if name == "kx_encapsulate":
             outs = ((K.ARRAY_OUTPUT, None, facts.shared_secret),
                     (K.ARRAY_OUTPUT, None, facts.ciphertext))
-            return Prediction(frozenset({E.SUCCESS}), outs)
+            refusal = {E.INVALID_KEY} if facts.decapsulation_may_fail else set()
+            return Prediction(frozenset({E.SUCCESS} | refusal), outs)
         ciphertext = values[1]
         assert isinstance(ciphertext, tuple)
         if ciphertext[1] != facts.ciphertext:
