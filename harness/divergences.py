@@ -234,6 +234,23 @@ def _nonstandard_ec_private_key(ctx: CallContext) -> bool:
         return False
 
 
+def _one_asymmetric_key_v2(ctx: CallContext) -> bool:
+    """An X25519/X448 private key document of a version other than 1 (RFC 5958's v2 or
+    beyond), which the libraries read differently (accepting or refusing it)."""
+    if ctx.algorithm not in _MONTGOMERY or ctx.encoding not in ("pkcs8", "pem"):
+        return False
+    refused = {b for b in ctx.results if ctx.errno(b) == _INVALID_KEY}
+    if not refused or not any(ctx.accepted(b) for b in ctx.results) or len(refused) + sum(
+            ctx.accepted(b) for b in ctx.results) != len(ctx.results):
+        return False
+    try:
+        der = pem.unarmor(ctx.data)[2] if ctx.encoding == "pem" else ctx.data
+        version = _elements(core.load(der).contents)[0]
+        return isinstance(version, core.Integer) and version.native != 0
+    except Exception:  # any malformed document: asn1crypto raises assorted errors
+        return False
+
+
 def _infinity(ctx: CallContext) -> bool:
     """The uncompressed point (0, 0), which pycryptodome takes for the point at infinity."""
     if ctx.algorithm not in ("P256-SHA256", "P384-SHA384"):
@@ -283,6 +300,12 @@ KNOWN_DIVERGENCES: tuple[Divergence, ...] = (
         "(RFC 5915); OpenSSL (cryptography) refuses the document when those optional fields "
         "are malformed, replaced by other elements or hold another key, PyCryptodome ignores "
         "them and derives the right key.  Found by the key_import and abi_sequence targets."),
+    Divergence(
+        "one-asymmetric-key-v2", _IMPORTS, None, _one_asymmetric_key_v2,
+        "RFC 5958 gives a private key document version 2 when it carries its public key: "
+        "OpenSSL (cryptography) reads X25519/X448 v2 only with that key, PyCryptodome with or "
+        "without it, asn1crypto (the libsodium backend) has no field for it and reads v1 "
+        "only.  Found by the dh target."),
     Divergence(
         "pycryptodome-accepts-infinity", frozenset({"publickey_import"}), PYCRYPTODOME,
         _infinity,

@@ -62,9 +62,10 @@ def load_secret(data: bytes, encoding: KeyEncoding) -> bytes:
     der = _der(data, encoding, private=True)
     try:
         info = keys.PrivateKeyInfo.load(der, strict=True)
-        # .native parses every field (asn1crypto parses lazily); RFC 5958 knows v1 and v2
+        # .native parses every field (asn1crypto parses lazily).  asn1crypto's structure has
+        # no public key field, so only RFC 5958's v1 (0), the one without it, can be read.
         version = info.native["version"]
-        if version not in (0, 1):
+        if version != 0:
             raise invalid_key(f"X25519 PKCS#8: version {version}")
         _checked_algorithm(info["private_key_algorithm"])
         curve_key = core.OctetString.load(info["private_key"].contents, strict=True)
