@@ -20,6 +20,11 @@ def load(name: str) -> dict[str, Any]:
     return data
 
 
+def tests_of(document: dict[str, Any]) -> list[tuple[dict[str, Any], Vector]]:
+    """Every (test group, test) of a parsed file, in file order."""
+    return [(group, test) for group in document["testGroups"] for test in group["tests"]]
+
+
 def vectors(name: str) -> list[tuple[dict[str, Any], Vector]]:
     """Every (test group, test) of a file, in file order."""
-    return [(group, test) for group in load(name)["testGroups"] for test in group["tests"]]
+    return tests_of(load(name))

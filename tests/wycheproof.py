@@ -55,10 +55,7 @@ Json = Any  # a parsed Wycheproof document
 load_json = functools.cache(wycheproof.load)
 
 
-def _tests(document: Json) -> Iterator[tuple[Json, Json]]:
-    for group in document["testGroups"]:
-        for test in group["tests"]:
-            yield group, test
+_tests = wycheproof.tests_of
 
 
 # --- cases -------------------------------------------------------------------------------------
