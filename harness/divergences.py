@@ -75,19 +75,14 @@ class Divergence:
 
 # --- predicates --------------------------------------------------------------------------------
 
-_MONTGOMERY = {  # algorithm -> (key length, p, small-order u-coordinates mod p)
-    "X25519": (32, 2**255 - 19, x25519_common.LOW_ORDER),
-    "X448": (56, 2**448 - 2**224 - 1, x448_common.LOW_ORDER),
+_MONTGOMERY = {  # algorithm -> (key length, canonical form, small-order u-coordinates)
+    "X25519": (x25519_common.KEY_LENGTH, x25519_common.canonical_u, x25519_common.LOW_ORDER),
+    "X448": (x448_common.KEY_LENGTH, x448_common.canonical_u, x448_common.LOW_ORDER),
 }
 
 
 def _canonical(algorithm: str, u: bytes) -> bytes:
-    """The u-coordinate as RFC 7748 decodes it (X25519 masks bit 255), reduced mod p."""
-    length, p, _ = _MONTGOMERY[algorithm]
-    value = int.from_bytes(u, "little")
-    if algorithm == "X25519":
-        value &= (1 << 255) - 1
-    return (value % p).to_bytes(length, "little")
+    return _MONTGOMERY[algorithm][1](u)
 
 
 def _low_order(algorithm: str, u: bytes) -> bool:

@@ -7,6 +7,13 @@ from typing import ClassVar
 from impls.base import KxAlgorithm, Mechanism
 
 KEY_LENGTH = 32
+P = 2**255 - 19
+
+
+def canonical_u(u: bytes) -> bytes:
+    """The u-coordinate as RFC 7748 decodes it: bit 255 masked, reduced modulo p."""
+    value = int.from_bytes(u, "little") & ((1 << 255) - 1)
+    return (value % P).to_bytes(KEY_LENGTH, "little")
 
 # A fixed scalar for public-key validation.  Clamped scalars are multiples of 8 and below
 # 8 * (order of the prime subgroup), so the product is the identity (an all-zero output)
@@ -41,3 +48,6 @@ class X25519Algorithm(KxAlgorithm):
     seed_length = KEY_LENGTH
     raw_public_length = KEY_LENGTH
     raw_secret_length = KEY_LENGTH
+
+    def same_public_key(self, given: bytes, derived: bytes) -> bool:
+        return canonical_u(given) == canonical_u(derived)

@@ -7,7 +7,12 @@ from typing import ClassVar
 from impls.base import KxAlgorithm, Mechanism
 
 KEY_LENGTH = 56
-_P = 2**448 - 2**224 - 1
+P = 2**448 - 2**224 - 1
+
+
+def canonical_u(u: bytes) -> bytes:
+    """The u-coordinate as RFC 7748 decodes it: reduced modulo p."""
+    return (int.from_bytes(u, "little") % P).to_bytes(KEY_LENGTH, "little")
 
 # RFC 7748 section 6.2.
 ALICE_SK = bytes.fromhex(
@@ -31,7 +36,7 @@ SHARED = bytes.fromhex(
 PROBE_SCALAR = bytes([0x5C] + [0x5A] * 54 + [0xC5])
 
 # u-coordinates of small order (0, 1, p-1) and non-canonical forms of them (p, p+1).
-LOW_ORDER = tuple(u.to_bytes(KEY_LENGTH, "little") for u in (0, 1, _P - 1, _P, _P + 1))
+LOW_ORDER = tuple(u.to_bytes(KEY_LENGTH, "little") for u in (0, 1, P - 1, P, P + 1))
 
 
 class X448Algorithm(KxAlgorithm):
@@ -40,3 +45,6 @@ class X448Algorithm(KxAlgorithm):
     seed_length = KEY_LENGTH
     raw_public_length = KEY_LENGTH
     raw_secret_length = KEY_LENGTH
+
+    def same_public_key(self, given: bytes, derived: bytes) -> bool:
+        return canonical_u(given) == canonical_u(derived)

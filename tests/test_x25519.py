@@ -192,3 +192,14 @@ def test_keys_from_one_seed_are_equal_across_backends_and_runs() -> None:
     # three distinct key pairs, each consistent (pk derived from sk)
     sks = {keys[BACKEND_NAMES[0]][i * 64 + 32 : i * 64 + 64] for i in range(3)}
     assert len(sks) == 3
+
+
+def test_a_non_canonical_public_key_matches_its_secret_key(runner: ProgramRunner) -> None:
+    """RFC 7748 decodes u with bit 255 masked: ALICE_PK with that bit set is Alice's public
+    key, whether the library keeps it as given or reduced."""
+    high = ALICE_PK[:31] + bytes([ALICE_PK[31] | 0x80])
+    p = Kx()
+    p.import_keypair(high + ALICE_SK)
+    pk, sk = p.import_public(high), p.import_secret(ALICE_SK)
+    p.call("keypair_from_pk_and_sk", OutRef(pk), OutRef(sk), p.out())
+    assert errnos(runner.run(p.build())) == [S] * 4
