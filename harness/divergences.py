@@ -186,10 +186,11 @@ _CURVES = {"P256-SHA256": ec.SECP256R1(), "P384-SHA384": ec.SECP384R1()}
 _CURVE_OIDS = {"P256-SHA256": "1.2.840.10045.3.1.7", "P384-SHA384": "1.3.132.0.34"}
 
 
-def _elements(contents: bytes) -> list[core.Asn1Value]:
-    """The DER elements one after another in ``contents``."""
-    found, position = [], 0
-    while position < len(contents):
+def _elements(contents: bytes, limit: int | None = None) -> list[core.Asn1Value]:
+    """The DER elements one after another in ``contents`` (the first ``limit`` of them)."""
+    found: list[core.Asn1Value] = []
+    position = 0
+    while position < len(contents) and (limit is None or len(found) < limit):
         element = core.load(contents[position:], strict=False)
         found.append(element)
         position += len(element.dump())
@@ -219,14 +220,17 @@ def _nonstandard_ec_private_key(ctx: CallContext) -> bool:
         return False
     try:
         der = pem.unarmor(ctx.data)[2] if ctx.encoding == "pem" else ctx.data
-        outer = keys.PrivateKeyInfo.load(der)
-        fields = _elements(core.load(outer["private_key"].contents).contents)
-        scalar = int.from_bytes(fields[1].contents, "big")
+        contents = core.load(keys.PrivateKeyInfo.load(der)["private_key"].contents).contents
+        scalar = int.from_bytes(_elements(contents, 2)[1].contents, "big")
         point = ec.derive_private_key(scalar, curve).public_key().public_bytes(
             Encoding.X962, PublicFormat.UncompressedPoint)
-        return not all(_expected_optional_field(f, algorithm, point) for f in fields[2:])
-    except Exception:  # any malformed document: asn1crypto raises assorted errors
+    except Exception:  # no readable version and scalar: not this divergence
         return False
+    try:
+        optional = _elements(contents)[2:]
+    except Exception:  # the optional part does not even parse
+        return True
+    return not all(_expected_optional_field(f, algorithm, point) for f in optional)
 
 
 def _one_asymmetric_key_v2(ctx: CallContext) -> bool:
