@@ -359,12 +359,29 @@ class SpecModel:
                 return f"pulled {count} bytes, model expects {expected}"
         elif count > requested:
             return f"pulled {count} bytes into a {requested}-byte buffer"
+        if obj.length is None and obj.pulled == 0 and result.writes:
+            obj.length = _der_size(result.writes[0][1][:count])
+            if obj.length is not None and count > obj.length:
+                return f"pulled {count} bytes of a {obj.length}-byte DER document"
         obj.pulled += count
         if obj.length is None and count < requested:
             obj.length = obj.pulled  # a short pull drained the output
         if obj.length is not None and obj.pulled == obj.length:
             self.closed[handle] = self.live.pop(handle).kind
         return None
+
+
+def _der_size(head: bytes) -> int | None:
+    """The size of a DER SEQUENCE (a PKCS#8 or SPKI document) from its first bytes, when they
+    hold its header; None for anything else (a PEM document, too few bytes)."""
+    if len(head) < 2 or head[0] != 0x30:
+        return None
+    if head[1] < 0x80:
+        return 2 + head[1]
+    width = head[1] & 0x7F
+    if not 1 <= width <= 2 or len(head) < 2 + width:
+        return None
+    return 2 + width + int.from_bytes(head[2 : 2 + width], "big")
 
 
 def check_trace(program: Program, trace: Trace, *, revision: Revision,
