@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """kxfuzz target `dh`.
 
-Crafted public keys against generated secret keys, for every DH algorithm: import,
-publickey_verify, kx_dh and pulls of the shared secret.
+Crafted public keys against generated secret keys, one DH algorithm per input (the byte after
+the magic picks it): import in every encoding, publickey_verify, kx_dh and pulls of the shared
+secret.
 
 Every input runs on every backend; a finding of any oracle raises with a one-line signature, so
 libFuzzer saves the input.  Run through `make fuzz TARGET=dh`, or directly:

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """kxfuzz target `kem`.
 
-Crafted ciphertexts against generated keys of every KEM (encapsulate on one backend,
-decapsulate on every other); with no KEM among the backends it has nothing to do.
+Ciphertexts against a generated key of one KEM per input (the byte after the magic picks it):
+encapsulated on one backend and decapsulated on every other, and crafted ones of the right and
+of wrong lengths (implicit rejection must agree; a wrong length is verification_failed).
 
 Every input runs on every backend; a finding of any oracle raises with a one-line signature, so
 libFuzzer saves the input.  Run through `make fuzz TARGET=kem`, or directly:
