@@ -227,10 +227,10 @@ def _nonstandard_ec_private_key(ctx: CallContext) -> bool:
     except Exception:  # no readable version and scalar: not this divergence
         return False
     try:
-        optional = _elements(contents)[2:]
+        return not all(_expected_optional_field(f, algorithm, point)
+                       for f in _elements(contents)[2:])
     except Exception:  # the optional part does not even parse
         return True
-    return not all(_expected_optional_field(f, algorithm, point) for f in optional)
 
 
 def _one_asymmetric_key_v2(ctx: CallContext) -> bool:

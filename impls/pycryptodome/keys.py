@@ -20,6 +20,9 @@ def load(data: bytes, encoding: KeyEncoding, curve: str, *, private: bool) -> EC
     """A public (SPKI) or private (PKCS#8) key of ``curve`` from a DER or PEM document."""
     if encoding not in DOCUMENTS:
         raise unsupported_encoding(encoding)
+    # ECC.import_key sniffs its input's format: make it read the one asked for.
+    if (encoding is KeyEncoding.PEM) != data.startswith(b"-----"):
+        raise invalid_key(f"{curve} {encoding.value}: not a {encoding.value} document")
     try:
         text = data.decode("ascii") if encoding is KeyEncoding.PEM else data
         key = ECC.import_key(text)
