@@ -316,4 +316,10 @@ BY_NAME = {d.name: d for d in KNOWN_DIVERGENCES}
 
 
 def known(views: Mapping[str, str], context: CallContext) -> Divergence | None:
-    return next((d for d in KNOWN_DIVERGENCES if d.matches(views, context)), None)
+    for divergence in KNOWN_DIVERGENCES:
+        try:
+            if divergence.matches(views, context):
+                return divergence
+        except Exception:  # a predicate that cannot read this input does not excuse it:
+            continue  # the difference is then reported as a finding, never lost
+    return None
