@@ -115,7 +115,7 @@ class KxAlgorithm:
             sk = self.import_secret(data[pk_len:], KeyEncoding.RAW)
             # the bytes given, not a re-export: a library may keep a key in canonical form
             derived = self.export_public(self.public_from_secret(sk), KeyEncoding.RAW)
-            if not self.same_public_key(data[:pk_len], derived):
+            if self.canonical_public(data[:pk_len]) != self.canonical_public(derived):
                 raise invalid_key("public key does not match secret key")
             return pk, sk
         form = _SECRET_FORM.get(encoding)
@@ -138,13 +138,15 @@ class KxAlgorithm:
         """``invalid_key`` unless ``pk`` is the public key of ``sk``."""
         form = KeyEncoding.RAW if self.raw_public_length is not None else KeyEncoding.SEC
         derived = self.export_public(self.public_from_secret(sk), form)
-        if not self.same_public_key(self.export_public(pk, form), derived):
+        given = self.export_public(pk, form)
+        if self.canonical_public(given) != self.canonical_public(derived):
             raise invalid_key("public key does not match secret key")
 
-    def same_public_key(self, given: bytes, derived: bytes) -> bool:
-        """Whether an encoded public key is the derived one (Montgomery curves: as RFC 7748
-        decodes them, so a non-canonical u-coordinate matches its reduced form)."""
-        return given == derived
+    @staticmethod
+    def canonical_public(encoded: bytes) -> bytes:
+        """An encoded public key as the algorithm decodes it, for comparing two (Montgomery
+        curves: u reduced as RFC 7748 says, so a non-canonical form matches its reduced one)."""
+        return encoded
 
     # --- key exchange -----------------------------------------------------------------------
 

@@ -10,9 +10,9 @@ KEY_LENGTH = 32
 P = 2**255 - 19
 
 
-def canonical_u(u: bytes) -> bytes:
+def canonical_u(encoded: bytes) -> bytes:
     """The u-coordinate as RFC 7748 decodes it: bit 255 masked, reduced modulo p."""
-    value = int.from_bytes(u, "little") & ((1 << 255) - 1)
+    value = int.from_bytes(encoded, "little") & ((1 << 255) - 1)
     return (value % P).to_bytes(KEY_LENGTH, "little")
 
 # A fixed scalar for public-key validation.  Clamped scalars are multiples of 8 and below
@@ -48,6 +48,4 @@ class X25519Algorithm(KxAlgorithm):
     seed_length = KEY_LENGTH
     raw_public_length = KEY_LENGTH
     raw_secret_length = KEY_LENGTH
-
-    def same_public_key(self, given: bytes, derived: bytes) -> bool:
-        return canonical_u(given) == canonical_u(derived)
+    canonical_public = staticmethod(canonical_u)

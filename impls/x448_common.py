@@ -10,9 +10,9 @@ KEY_LENGTH = 56
 P = 2**448 - 2**224 - 1
 
 
-def canonical_u(u: bytes) -> bytes:
+def canonical_u(encoded: bytes) -> bytes:
     """The u-coordinate as RFC 7748 decodes it: reduced modulo p."""
-    return (int.from_bytes(u, "little") % P).to_bytes(KEY_LENGTH, "little")
+    return (int.from_bytes(encoded, "little") % P).to_bytes(KEY_LENGTH, "little")
 
 # RFC 7748 section 6.2.
 ALICE_SK = bytes.fromhex(
@@ -45,6 +45,4 @@ class X448Algorithm(KxAlgorithm):
     seed_length = KEY_LENGTH
     raw_public_length = KEY_LENGTH
     raw_secret_length = KEY_LENGTH
-
-    def same_public_key(self, given: bytes, derived: bytes) -> bool:
-        return canonical_u(given) == canonical_u(derived)
+    canonical_public = staticmethod(canonical_u)
