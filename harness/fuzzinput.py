@@ -5,6 +5,8 @@ Running out of bytes is not an error: :class:`Exhausted` tells the decoder to st
 
 from __future__ import annotations
 
+import struct
+
 MAX_BLOB = 4096
 
 
@@ -30,6 +32,14 @@ class Reader:
             raise Exhausted
         self.pos = pos + 1
         return self.data[pos]
+
+    def unpack(self, fixed: struct.Struct) -> tuple[int, ...]:
+        """Several fixed-size fields at once (one struct per run of them: the hot path)."""
+        pos = self.pos
+        if pos + fixed.size > len(self.data):
+            raise Exhausted
+        self.pos = pos + fixed.size
+        return fixed.unpack_from(self.data, pos)
 
     def u32(self) -> int:
         return int.from_bytes(self.take(4), "little")

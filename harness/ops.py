@@ -11,6 +11,7 @@ pointers and lengths become wild, zero, huge, wrapping or one off the end of mem
 from __future__ import annotations
 
 import enum
+import struct
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -59,6 +60,9 @@ _HANDLE_RESULTS = {
 }
 
 
+_FRESH_SLOT = b"\xaa" * 8
+
+
 @dataclass
 class ProgramGen:
     """Builds a program while remembering which calls produced which kind of handle."""
@@ -71,13 +75,17 @@ class ProgramGen:
     def call(self, function: str, *args: Arg) -> int:
         index = self.builder.call(function, *args)
         for j, kind in _HANDLE_RESULTS[function]:
-            self.produced.setdefault(kind, []).append(OutRef(index, j))
+            refs = self.produced.get(kind)
+            if refs is None:
+                refs = self.produced[kind] = []
+            refs.append(OutRef(index, j))
         return index
 
     def data(self, payload: bytes) -> int:
-        if self.builder.cursor + len(payload) + 8 > END:
+        builder = self.builder
+        if builder.cursor + len(payload) + 8 > END:
             raise Exhausted  # guest memory is full: the input ends here
-        self.last_data = self.builder.data(payload)
+        self.last_data = builder.data(payload)
         return self.last_data
 
     def ref(self, kind: HandleKind, selector: int) -> Arg:
@@ -97,7 +105,7 @@ class ProgramGen:
     def out(self, selector: int) -> int:
         """An out-pointer: a fresh 8-byte slot, or one at/over the end, wild, or overlapping."""
         if selector < SPECIAL:
-            return self.data(b"\xaa" * 8)
+            return self.data(_FRESH_SLOT)
         return (END - 2, END, U32, self.last_data, END - 4, 0x8000_0000, END - 8, 1, U32 - 2,
                 0, END + 4, 0x7FFF_FFFF, END - 1, END - 3, 0xFFFF_0000, 3)[selector - SPECIAL]
 
@@ -353,15 +361,35 @@ OPS_BY_ID = {op.id: op for op in OP_KINDS}
 OPS_BY_NAME = {op.name: op for op in OP_KINDS}
 
 
+def _runs(kind: OpKind) -> tuple[struct.Struct | None, ...]:
+    """How to read a kind's fields: a struct per run of fixed-size fields, None for a blob."""
+    runs: list[struct.Struct | None] = []
+    fmt = ""
+    for _, f in kind.fields:
+        if f is BLOB:
+            runs += [struct.Struct("<" + fmt)] if fmt else []
+            runs.append(None)
+            fmt = ""
+        else:
+            fmt += "B" if f is U8 else "I"
+    return tuple(runs + ([struct.Struct("<" + fmt)] if fmt else []))
+
+
+_RUNS = {op.id: _runs(op) for op in OP_KINDS}
+
+
 def read_op(reader: Reader, allowed: frozenset[int]) -> Op | None:
     """The next operation, or None for an id this target does not use (skipped)."""
-    kind = OPS_BY_ID.get(reader.u8())
-    if kind is None or kind.id not in allowed:
+    kind_id = reader.u8()
+    if kind_id not in allowed:
         return None
     values: list[Value] = []
-    for _, f in kind.fields:
-        values.append(reader.u8() if f is U8 else reader.u32() if f is U32F else reader.blob())
-    return Op(kind, tuple(values))
+    for run in _RUNS[kind_id]:
+        if run is None:
+            values.append(reader.blob())
+        else:
+            values += reader.unpack(run)
+    return Op(OPS_BY_ID[kind_id], tuple(values))
 
 
 def default_op(name: str) -> Op:

@@ -120,15 +120,20 @@ class ProgramBuilder:
     _calls: list[Call] = field(default_factory=list)
     _cursor: int = -1
 
+    def __post_init__(self) -> None:
+        if self._cursor < 0:
+            self._cursor = self.base
+
     @property
     def cursor(self) -> int:
         """The first free address."""
-        return self.base if self._cursor < 0 else self._cursor
+        return self._cursor
 
     def data(self, payload: bytes, align: int = 8) -> int:
         """Place ``payload`` in guest memory and return its address."""
-        address = -(-self.cursor // align) * align
-        self._segments.append(Segment(address, bytes(payload)))
+        address = -(-self._cursor // align) * align
+        payload = bytes(payload)
+        self._segments.append(Segment(address, payload))
         self._cursor = address + len(payload)
         return address
 

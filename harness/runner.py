@@ -46,6 +46,9 @@ class Trace:
 
 
 _RESULT = struct.Struct(f"<iI{MAX_RESULTS}Q")
+assert _RESULT.size == layout.RESULT_SIZE
+_N_OUTS = {name: len(fn.results) for name, fn in FUNCTIONS.items()}
+_ALL_READ = [(1 << n) - 1 for n in range(MAX_RESULTS + 1)]  # the mask when every out is read
 
 
 @functools.cache
@@ -115,12 +118,15 @@ class ProgramRunner:
         assert executed == count
         raw = self.program.read(layout.RESULTS_BASE, count * layout.RESULT_SIZE)
         writes = self.host.memory.writes
-        marks = [mark for _, mark in self.host.calls] + [len(writes)]
+        ends = [mark for _, mark in self.host.calls[1:]] + [len(writes)] if count else []
         results = []
-        for index, call in enumerate(program.calls):
-            errno, mask, *values = _RESULT.unpack_from(raw, index * layout.RESULT_SIZE)
-            n_outs = len(FUNCTIONS[call.function].results)
-            outs = tuple(values[j] if mask >> j & 1 else None for j in range(n_outs))
-            results.append(CallResult(errno, outs, tuple(writes[marks[index] : marks[index + 1]])))
+        start = 0
+        for call, end, (errno, mask, *values) in zip(program.calls, ends,
+                                                      _RESULT.iter_unpack(raw), strict=True):
+            n_outs = _N_OUTS[call.function]
+            outs = tuple(values[:n_outs]) if mask == _ALL_READ[n_outs] else tuple(
+                values[j] if mask >> j & 1 else None for j in range(n_outs))
+            results.append(CallResult(errno, outs, tuple(writes[start:end])))
+            start = end
         return Trace(self.backend.name, tuple(results), encoded.image,
                      self.data.read(0, self.data.size()))

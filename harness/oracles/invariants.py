@@ -11,9 +11,9 @@
 
 from __future__ import annotations
 
-import functools
+from dataclasses import dataclass
 
-from harness.abi import FUNCTIONS, Errno, OutBufferParam, ResultType
+from harness.abi import FUNCTIONS, Errno, Function, OutBufferParam, ResultType
 from harness.findings import Finding, Oracle
 from harness.oracles.memory_image import apply
 from harness.program import Arg, OutRef, Program
@@ -29,20 +29,28 @@ def _value(arg: Arg, results: tuple[CallResult, ...]) -> int:
     return arg
 
 
-@functools.cache
-def _buffers(function: str) -> tuple[int, ...]:
-    """Core-argument index of each output buffer's pointer (its length follows)."""
-    fn = FUNCTIONS[function]
-    return tuple(k for param, k in zip(fn.params, fn.param_offsets, strict=True)
-                 if isinstance(param.type, OutBufferParam))
+@dataclass(frozen=True)
+class _Plan:
+    """What the oracle needs of one function, derived once from the ABI table."""
+
+    buffers: tuple[int, ...]  # core-argument index of each output buffer's pointer
+    outs: tuple[tuple[int, int, str, bool], ...]  # out-pointer index, width, name, is a handle
+    closes: bool  # a success may close its first argument's handle
 
 
-def _regions(function: str, args: list[int]) -> list[tuple[int, int]]:
-    fn = FUNCTIONS[function]
-    regions = [(args[k] & U32, args[k + 1] & U32) for k in _buffers(function)]
-    for offset, width in zip(fn.out_offsets, fn.out_widths, strict=True):
-        regions.append((args[offset] & U32, width))
-    return regions
+def _plan(fn: Function) -> _Plan:
+    return _Plan(
+        tuple(k for param, k in zip(fn.params, fn.param_offsets, strict=True)
+              if isinstance(param.type, OutBufferParam)),
+        tuple((offset, width, res.name, res.type is ResultType.HANDLE) for offset, width, res
+              in zip(fn.out_offsets, fn.out_widths, fn.results, strict=True)),
+        fn.name in _CLOSERS or fn.name == "array_output_pull",
+    )
+
+
+_PLANS = {name: _plan(fn) for name, fn in FUNCTIONS.items()}
+_DEFINED = frozenset(Errno._value2member_map_)
+_SUCCESS = Errno.SUCCESS.value
 
 
 def _inside(address: int, length: int, regions: list[tuple[int, int]]) -> bool:
@@ -53,45 +61,48 @@ def check_trace(program: Program, trace: Trace) -> Finding | None:
     backend = (trace.backend,)
     live: set[int] = set()
     image = bytearray(trace.initial)
-    for index, (call, result) in enumerate(zip(program.calls, trace.results, strict=True)):
-        fn = FUNCTIONS[call.function]
+    results = trace.results
+    for index, (call, result) in enumerate(zip(program.calls, results, strict=True)):
+        errno, writes = result.errno, result.writes
+        # A failure that wrote nothing has nothing more to check (the commonest call).
+        if errno != _SUCCESS and errno in _DEFINED and not writes:
+            continue
 
-        def finding(detail: str, fn_name: str = fn.name, i: int = index) -> Finding:
+        def finding(detail: str, fn_name: str = call.function, i: int = index) -> Finding:
             return Finding(Oracle.INVARIANTS, i, fn_name, backend, detail)
 
-        if result.errno not in Errno._value2member_map_:
-            return finding(f"undefined errno {result.errno}")
-        if result.errno != Errno.SUCCESS and result.writes:
-            return finding(f"{Errno(result.errno).name.lower()} but wrote {len(result.writes)}x")
-        args = [_value(a, trace.results) for a in call.args]
-        regions = _regions(call.function, args)
-        for address, data in result.writes:
+        if errno not in _DEFINED:
+            return finding(f"undefined errno {errno}")
+        if errno != _SUCCESS:
+            return finding(f"{Errno(errno).name.lower()} but wrote {len(writes)}x")
+        plan = _PLANS[call.function]
+        args = [_value(a, results) for a in call.args]
+        regions = [(args[k] & U32, args[k + 1] & U32) for k in plan.buffers]
+        regions += [(args[offset] & U32, width) for offset, width, _, _ in plan.outs]
+        for address, data in writes:
             if not _inside(address, len(data), regions):
                 return finding(f"wrote {len(data)} bytes at {address:#x}, outside its out-regions")
-        apply(image, result.writes)
-        if result.errno != Errno.SUCCESS:
-            continue
-        written = {(a, len(d)) for a, d in result.writes}
-        returned = result.returned(len(fn.results))
-        for j, (offset, width, res) in enumerate(
-                zip(fn.out_offsets, fn.out_widths, fn.results, strict=True)):
+        apply(image, writes)
+        written = {(a, len(d)) for a, d in writes}
+        returned = result.returned(len(plan.outs))
+        for j, (offset, width, name, is_handle) in enumerate(plan.outs):
             address = args[offset] & U32
             if (address, width) not in written:
-                return finding(f"success without writing out-value {res.name}")
+                return finding(f"success without writing out-value {name}")
             value = int.from_bytes(image[address : address + width], "little")
             if result.outs[j] != value:
-                return finding(f"out-value {res.name} reads back as {result.outs[j]}, not {value}")
-            if res.type is ResultType.HANDLE:
+                return finding(f"out-value {name} reads back as {result.outs[j]}, not {value}")
+            if is_handle:
                 if j >= len(returned):
-                    return finding(f"success without writing out-value {res.name}")
+                    return finding(f"success without writing out-value {name}")
                 handle = returned[j]
                 if handle in live:
                     return finding(f"returned handle {handle:#x}, which is still live")
                 live.add(handle)
-        if fn.name in _CLOSERS or fn.name == "array_output_pull":
+        if plan.closes:
             # a successful pull may have consumed (and so closed) the output
             live.discard(args[0] & U32)
-    if bytes(image) != trace.memory:
+    if image != trace.memory:
         first = next(i for i, (a, b) in enumerate(zip(image, trace.memory, strict=True)) if a != b)
         return Finding(Oracle.INVARIANTS, None, None, backend,
                        f"guest memory changed at {first:#x} outside any logged write")

@@ -11,7 +11,8 @@ This is the only oracle that sees bugs of the shared ABI layer, on which every b
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from harness.abi import (
@@ -39,6 +40,7 @@ from harness.runner import CallResult, Trace
 
 U32 = 0xFFFF_FFFF
 E = Errno
+_SUCCESS = E.SUCCESS.value  # a plain int: cheaper to hash and compare than the member
 KX = 2
 
 # Enumeration ranges, from the witx of each revision.
@@ -61,25 +63,50 @@ class Obj:
     pulled: int = 0
 
 
-@dataclass
+@dataclass(frozen=True)
 class Prediction:
     allowed: frozenset[Errno]
     creates: tuple[tuple[HandleKind, str | None, int | None], ...] = ()  # kind, alg, ao length
     why: str = ""
 
 
+@functools.lru_cache(maxsize=512)  # a few hundred distinct refusals; predictions are frozen
 def _only(errno: Errno, why: str = "") -> Prediction:
     return Prediction(frozenset({errno}), why=why)
 
 
+# The commonest sets of allowed answers, built once (an Errno hashes in Python code).
+_OK = frozenset({E.SUCCESS})
+_OK_OR_INVALID_KEY = frozenset({E.SUCCESS, E.INVALID_KEY})
+_OK_OR_INVALID_HANDLE = frozenset({E.SUCCESS, E.INVALID_HANDLE})
+
+
+# How the spec reads each parameter: (what it is, its first core argument).
+_ANY, _ENUM, _STRING, _BUFFER, _OPTIONS = range(5)
+
+
+def _reading(t: object) -> int:
+    if isinstance(t, HandleParam | U64Param):
+        return _ANY  # any value is one
+    if isinstance(t, EnumParam):
+        return _ENUM
+    if isinstance(t, StringParam):
+        return _STRING
+    if isinstance(t, InBufferParam | OutBufferParam):
+        return _BUFFER
+    assert isinstance(t, OptOptionsParam)
+    return _OPTIONS
+
+
+_INVALID_GUEST_VALUE = _only(E.GUEST_ERROR, "invalid guest value")
+
 _PLANS = {
-    # (parameter type, or None when any value is valid; its first core argument)
-    fn.name: tuple(
-        (None if isinstance(p.type, HandleParam | U64Param) else p.type, k)
-        for p, k in zip(fn.params, fn.param_offsets, strict=True)
-    )
+    fn.name: tuple((_reading(p.type), p.type, k)
+                   for p, k in zip(fn.params, fn.param_offsets, strict=True))
     for fn in FUNCTIONS.values()
 }
+_OUTS = {fn.name: tuple(zip(fn.out_offsets, fn.out_widths, strict=True))
+         for fn in FUNCTIONS.values()}
 
 
 @dataclass
@@ -103,32 +130,32 @@ class SpecModel:
     def decode(self, fn: Function, args: list[int]) -> list[object] | None:
         """The arguments as the spec reads them, or None when one is not a valid guest value."""
         values: list[object] = []
-        for t, k in _PLANS[fn.name]:
+        for reading, t, k in _PLANS[fn.name]:
             a = args[k]
-            if t is None:  # a handle or a u64: any value is one
+            if reading == _ANY:
                 values.append(a)
-            elif isinstance(t, EnumParam):
-                if a & U32 >= _ENUM_SIZES[self.revision][t]:
+            elif reading == _ENUM:
+                if a & U32 >= _ENUM_SIZES[self.revision][t]:  # type: ignore[index]
                     return None
                 values.append(a & U32)
-            elif isinstance(t, StringParam):
+            elif reading == _STRING:
                 if not self.valid(a, args[k + 1]):
                     return None
                 try:
                     values.append(self.bytes_at(a, args[k + 1]).decode("utf-8"))
                 except UnicodeDecodeError:
                     return None
-            elif isinstance(t, InBufferParam | OutBufferParam):
+            elif reading == _BUFFER:
                 if not self.valid(a, args[k + 1]):
                     return None
                 values.append((a & U32, args[k + 1] & U32))
-            elif isinstance(t, OptOptionsParam):
+            else:
                 if not self.valid(a, 8) or self.image[a & U32] not in (0, 1):
                     return None
                 some = self.image[a & U32] == 0
                 handle = int.from_bytes(self.bytes_at((a & U32) + 4, 4), "little")
                 values.append(handle if some else None)
-        for offset, width in zip(fn.out_offsets, fn.out_widths, strict=True):
+        for offset, width in _OUTS[fn.name]:
             if not self.valid(args[offset], width):
                 return None
         return values
@@ -142,7 +169,7 @@ class SpecModel:
     def close(self, kind: HandleKind, handle: int) -> Prediction:
         handle &= U32
         if self.get(kind, handle) is not None:
-            return Prediction(frozenset({E.SUCCESS}))
+            return Prediction(_OK)
         if self.closed.get(handle) is kind:
             return _only(E.CLOSED, "closed twice")
         return _only(E.INVALID_HANDLE, f"no live {kind.name.lower()} {handle:#x}")
@@ -156,56 +183,57 @@ class SpecModel:
         return text.upper()
 
     def predict(self, fn: Function, values: list[object]) -> Prediction:
-        name = fn.name
+        return _PREDICTORS[fn.name](self, fn.name, values)
+
+    def predict_unsupported(self, name: str, values: list[object]) -> Prediction:
+        return _ONLY_UNSUPPORTED_FEATURE
+
+    def predict_options_open(self, name: str, values: list[object]) -> Prediction:
+        return Prediction(_OK, ((HandleKind.OPTIONS, None, None),))
+
+    def predict_close(self, name: str, values: list[object]) -> Prediction:
+        return self.close(_CLOSED_KINDS[name], int(values[0]))  # type: ignore[call-overload]
+
+    def predict_options_set(self, name: str, values: list[object]) -> Prediction:
+        if self.get(HandleKind.OPTIONS, values[0]) is None:
+            return _only(E.INVALID_HANDLE)
+        return _only(E.UNSUPPORTED_OPTION)
+
+    def predict_array_output(self, name: str, values: list[object]) -> Prediction:
+        output = self.get(HandleKind.ARRAY_OUTPUT, values[0])
+        if output is None:
+            return _only(E.INVALID_HANDLE)
+        if output.length is None and output.pulled > 0:
+            # A document of a size the model does not know, pulled in full-sized chunks:
+            # the last one may have drained it, which closed the handle.
+            return Prediction(_OK_OR_INVALID_HANDLE)
+        return Prediction(_OK)
+
+    def predict_from_pk_and_sk(self, name: str, values: list[object]) -> Prediction:
+        pair = self.key_pair(values)
+        if isinstance(pair, Prediction):
+            return pair
+        return Prediction(_OK_OR_INVALID_KEY,
+                          ((HandleKind.KEYPAIR, pair, None),))
+
+    def predict_keypair_part(self, name: str, values: list[object]) -> Prediction:
         K = HandleKind
-        if name in ("secrets_manager_open", "secrets_manager_close", "secrets_manager_invalidate",
-                    "keypair_generate_managed", "keypair_store_managed", "keypair_replace_managed",
-                    "keypair_id", "keypair_from_id"):
-            return _only(E.UNSUPPORTED_FEATURE)
-        if name == "options_open":
-            return Prediction(frozenset({E.SUCCESS}), ((K.OPTIONS, None, None),))
-        if name.endswith("_close"):
-            kind = {"options": K.OPTIONS, "keypair": K.KEYPAIR, "publickey": K.PUBLICKEY,
-                    "secretkey": K.SECRETKEY}[name.split("_")[0]]
-            return self.close(kind, int(values[0]))  # type: ignore[call-overload]
-        if name.startswith("options_set"):
-            if self.get(K.OPTIONS, values[0]) is None:
-                return _only(E.INVALID_HANDLE)
-            return _only(E.UNSUPPORTED_OPTION)
-        if name in ("array_output_len", "array_output_pull"):
-            output = self.get(K.ARRAY_OUTPUT, values[0])
-            if output is None:
-                return _only(E.INVALID_HANDLE)
-            if output.length is None and output.pulled > 0:
-                # A document of a size the model does not know, pulled in full-sized chunks:
-                # the last one may have drained it, which closed the handle.
-                return Prediction(frozenset({E.SUCCESS, E.INVALID_HANDLE}))
-            return Prediction(frozenset({E.SUCCESS}))
-        if name in ("keypair_generate", "keypair_import", "publickey_import", "secretkey_import"):
-            return self.predict_new_key(name, values)
-        if name == "keypair_from_pk_and_sk":
-            pair = self.key_pair(values)
-            if isinstance(pair, Prediction):
-                return pair
-            return Prediction(frozenset({E.SUCCESS, E.INVALID_KEY}), ((K.KEYPAIR, pair, None),))
-        if name in ("keypair_publickey", "keypair_secretkey"):
-            kp = self.get(K.KEYPAIR, values[0])
-            if kp is None:
-                return _only(E.INVALID_HANDLE)
-            kind = K.PUBLICKEY if name == "keypair_publickey" else K.SECRETKEY
-            return Prediction(frozenset({E.SUCCESS}), ((kind, kp.algorithm, None),))
-        if name.endswith("_export"):
-            return self.predict_export(name, values)
-        if name == "publickey_verify":
-            if self.get(K.PUBLICKEY, values[0]) is None:
-                return _only(E.INVALID_HANDLE)
-            return Prediction(frozenset({E.SUCCESS, E.INVALID_KEY}))
-        if name == "publickey_from_secretkey":
-            sk = self.get(K.SECRETKEY, values[0])
-            if sk is None:
-                return _only(E.INVALID_HANDLE)
-            return Prediction(frozenset({E.SUCCESS}), ((K.PUBLICKEY, sk.algorithm, None),))
-        return self.predict_kx(name, values)
+        kp = self.get(K.KEYPAIR, values[0])
+        if kp is None:
+            return _only(E.INVALID_HANDLE)
+        kind = K.PUBLICKEY if name == "keypair_publickey" else K.SECRETKEY
+        return Prediction(_OK, ((kind, kp.algorithm, None),))
+
+    def predict_verify(self, name: str, values: list[object]) -> Prediction:
+        if self.get(HandleKind.PUBLICKEY, values[0]) is None:
+            return _only(E.INVALID_HANDLE)
+        return Prediction(_OK_OR_INVALID_KEY)
+
+    def predict_public_from_secret(self, name: str, values: list[object]) -> Prediction:
+        sk = self.get(HandleKind.SECRETKEY, values[0])
+        if sk is None:
+            return _only(E.INVALID_HANDLE)
+        return Prediction(_OK, ((HandleKind.PUBLICKEY, sk.algorithm, None),))
 
     def predict_new_key(self, name: str, values: list[object]) -> Prediction:
         K = HandleKind
@@ -219,7 +247,7 @@ class SpecModel:
                 obj = self.get(K.OPTIONS, options)
                 if obj is None or obj.options_type != KX:
                     return _only(E.INVALID_HANDLE, "options")
-            return Prediction(frozenset({E.SUCCESS}), ((K.KEYPAIR, alg, None),))
+            return Prediction(_OK, ((K.KEYPAIR, alg, None),))
         buffer, encoding = values[2], values[3]
         assert isinstance(buffer, tuple)
         length = buffer[1]
@@ -230,8 +258,8 @@ class SpecModel:
             return _only(E.UNSUPPORTED_ENCODING)
         if form.import_sizes is not None and length not in form.import_sizes:
             return _only(E.INVALID_KEY, f"{length}-byte key")
-        allowed = {E.SUCCESS} if form.always_imports else {E.SUCCESS, E.INVALID_KEY}
-        return Prediction(frozenset(allowed), ((kind, alg, None),))
+        allowed = _OK if form.always_imports else _OK_OR_INVALID_KEY
+        return Prediction(allowed, ((kind, alg, None),))
 
     def form(self, facts: AlgorithmFacts, kind: HandleKind, encoding: object) -> Form | None:
         """How ``encoding`` (a wire value) encodes this kind of key; None if it does not."""
@@ -253,7 +281,7 @@ class SpecModel:
         form = self.form(FACTS[str(obj.algorithm)], kind, values[1])
         if form is None:
             return _only(E.UNSUPPORTED_ENCODING)
-        return Prediction(frozenset({E.SUCCESS}), ((K.ARRAY_OUTPUT, None, form.export_size),))
+        return Prediction(_OK, ((K.ARRAY_OUTPUT, None, form.export_size),))
 
     def key_pair(self, values: list[object]) -> str | Prediction:
         """The algorithm of a (public key, secret key) argument pair, or the error it gives."""
@@ -274,7 +302,7 @@ class SpecModel:
             facts = FACTS[pair]
             if facts.kem:
                 return _only(E.INVALID_OPERATION)
-            return Prediction(frozenset({E.SUCCESS, E.INVALID_KEY}),
+            return Prediction(_OK_OR_INVALID_KEY,
                               ((K.ARRAY_OUTPUT, None, facts.shared_secret),))
         kind = K.PUBLICKEY if name == "kx_encapsulate" else K.SECRETKEY
         key = self.get(kind, values[0])
@@ -301,10 +329,9 @@ class SpecModel:
     def step(self, fn: Function, args: list[int], result: CallResult) -> str | None:
         """Check one call against the model and advance; returns what contradicts the model."""
         values = self.decode(fn, args)
-        prediction = _only(E.GUEST_ERROR, "invalid guest value") if values is None else (
-            self.predict(fn, values))
-        allowed = set(prediction.allowed)
-        if E.SUCCESS in allowed and len(self.live) + len(prediction.creates) > self.handle_limit:
+        prediction = _INVALID_GUEST_VALUE if values is None else self.predict(fn, values)
+        allowed = prediction.allowed
+        if _SUCCESS in allowed and len(self.live) + len(prediction.creates) > self.handle_limit:
             allowed = (allowed - {E.SUCCESS}) | {E.TOO_MANY_HANDLES}
         if result.errno not in allowed:
             names = "|".join(sorted(e.name.lower() for e in allowed))
@@ -318,7 +345,7 @@ class SpecModel:
             output = self.get(HandleKind.ARRAY_OUTPUT, handle)
             if output is not None:  # the uncertain case above: it had been drained
                 self.closed[handle] = self.live.pop(handle).kind
-        if result.errno != E.SUCCESS or values is None:
+        if result.errno != _SUCCESS or values is None:
             return None
         return self.advance(fn, values, prediction, result)
 
@@ -371,6 +398,35 @@ class SpecModel:
         return None
 
 
+_CLOSED_KINDS = {"options_close": HandleKind.OPTIONS, "keypair_close": HandleKind.KEYPAIR,
+                 "publickey_close": HandleKind.PUBLICKEY,
+                 "secretkey_close": HandleKind.SECRETKEY}
+_ONLY_UNSUPPORTED_FEATURE = _only(E.UNSUPPORTED_FEATURE)
+_M = SpecModel
+# Which prediction answers each function (every function of the ABI table has one).
+_PREDICTORS: dict[str, Callable[[SpecModel, str, list[object]], Prediction]] = {
+    **dict.fromkeys(("secrets_manager_open", "secrets_manager_close",
+                     "secrets_manager_invalidate", "keypair_generate_managed",
+                     "keypair_store_managed", "keypair_replace_managed", "keypair_id",
+                     "keypair_from_id"), _M.predict_unsupported),
+    "options_open": _M.predict_options_open,
+    **dict.fromkeys(_CLOSED_KINDS, _M.predict_close),
+    **dict.fromkeys(("options_set", "options_set_u64", "options_set_guest_buffer"),
+                    _M.predict_options_set),
+    **dict.fromkeys(("array_output_len", "array_output_pull"), _M.predict_array_output),
+    **dict.fromkeys(("keypair_generate", "keypair_import", "publickey_import",
+                     "secretkey_import"), _M.predict_new_key),
+    "keypair_from_pk_and_sk": _M.predict_from_pk_and_sk,
+    **dict.fromkeys(("keypair_publickey", "keypair_secretkey"), _M.predict_keypair_part),
+    **dict.fromkeys(("keypair_export", "publickey_export", "secretkey_export"),
+                    _M.predict_export),
+    "publickey_verify": _M.predict_verify,
+    "publickey_from_secretkey": _M.predict_public_from_secret,
+    **dict.fromkeys(("kx_dh", "kx_encapsulate", "kx_decapsulate"), _M.predict_kx),
+}
+assert _PREDICTORS.keys() == FUNCTIONS.keys()
+
+
 def _der_size(head: bytes) -> int | None:
     """The size of a DER SEQUENCE (a PKCS#8 or SPKI document) from its first bytes, when they
     hold its header; None for anything else (a PEM document, too few bytes)."""
@@ -387,14 +443,14 @@ def _der_size(head: bytes) -> int | None:
 def check_trace(program: Program, trace: Trace, *, revision: Revision,
                 handle_limit: int, algorithms: frozenset[str] = frozenset(FACTS)
                 ) -> Finding | None:
-    unknown = algorithms - set(FACTS)
+    unknown = algorithms - FACTS.keys()
     if unknown:
         raise ValueError(f"the spec model has no facts about {sorted(unknown)}")
-    model = SpecModel(revision, handle_limit, algorithms)
-    model.image = bytearray(trace.initial)
-    for index, (call, result) in enumerate(zip(program.calls, trace.results, strict=True)):
+    model = SpecModel(revision, handle_limit, algorithms, image=bytearray(trace.initial))
+    results = trace.results
+    for index, (call, result) in enumerate(zip(program.calls, results, strict=True)):
         args = [
-            (trace.results[a.call].outs[a.index] or 0) if isinstance(a, OutRef) else a
+            (results[a.call].outs[a.index] or 0) if isinstance(a, OutRef) else a
             for a in call.args
         ]
         problem = model.step(FUNCTIONS[call.function], args, result)
