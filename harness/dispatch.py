@@ -113,7 +113,7 @@ class Call:
         try:
             results = getattr(host, self.fn.name)(*values)
         except CryptoError as error:
-            return int(error.errno.value)
+            return int(error.errno)
         memory = host.memory
         for (ptr, width), value in zip(targets, results, strict=True):
             memory.write(ptr, value.to_bytes(width, "little"))
@@ -130,7 +130,7 @@ def make_entry(host: Host, fn: Function) -> Entry:
         try:
             values, targets = call.prepare(args, memory, host.revision)
         except CryptoError as error:
-            return int(error.errno.value)
+            return int(error.errno)
         return call.complete(host, values, targets)
 
     entry.__name__ = fn.name

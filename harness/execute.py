@@ -23,6 +23,9 @@ class Outcome:
     known: list[Finding] = field(default_factory=list)  # matched a known divergence
 
 
+Group = frozenset[str]  # backends whose traces are identical (one run served them all)
+
+
 class Executor:
     def __init__(
         self,
@@ -35,9 +38,10 @@ class Executor:
         lockstep: bool = True,
     ) -> None:
         self.revision = revision
+        self.seed = seed
         self.share_backend_free_runs = share_backend_free_runs
         self.handle_limit = handle_limit
-        self._reached_backend = True
+        self.use_lockstep = lockstep
         self.runners = [
             ProgramRunner(b, revision=revision, seed=seed, handle_limit=handle_limit)
             for b in (backends if backends is not None else load_all())
@@ -45,55 +49,71 @@ class Executor:
         # the declared capability table, as the differential oracle reads it
         self.capabilities = {r.backend.name: frozenset(r.backend.algorithms)
                              for r in self.runners}
-        # every backend in one guest run while they agree (see harness.lockstep)
-        self.lockstep = ProgramRunner(
-            self.runners[0].backend, revision=revision, seed=seed, handle_limit=handle_limit,
-            followers=[r.backend for r in self.runners[1:]],
-        ) if lockstep and len(self.runners) > 1 else None
+        # one lockstep runner per group of backends that has needed one (made when first used)
+        self._locksteps: dict[tuple[str, ...], ProgramRunner] = {}
 
-    def run(self, program: Program) -> Outcome:
+    def run(self, program: Program, algorithm: str | None = None) -> Outcome:
+        """Run ``program`` on every backend and judge it.  ``algorithm``: the one algorithm an
+        input is about (a focused target's), when it has one: a backend that does not declare
+        it is skipped (the capability table says it has nothing to compare)."""
         encoded = encode_program(program)
-        in_step = self._in_lockstep(encoded)
-        if in_step is not None:
-            traces, departed = in_step
-            if not departed:
-                return self._judge(program, traces, same=True)
-            own, crashes = self._independently(encoded, departed)
-            if crashes:
-                return self._outcome(program, {**traces, **own}, crashes)
-            return self._judge(program, {**traces, **own}, same=False,
-                               shared=frozenset(traces))
-        traces, crashes = self._independently(encoded)
+        names = [r.backend.name for r in self.runners]
+        if algorithm is not None:
+            names = [n for n in names if algorithm in self.capabilities[n]] or names
+        traces, crashes, groups = self._run_group(encoded, names)
         if crashes:
             return self._outcome(program, traces, crashes)
-        return self._judge(program, traces, same=differential.identical(traces))
+        return self._judge(program, traces, groups)
 
-    def _in_lockstep(self, encoded: EncodedProgram) -> tuple[dict[str, Trace], list[str]] | None:
-        """The traces of the backends that kept in step in one lockstep run, and the names of
-        those that departed from it; None if the lockstep broke."""
-        if self.lockstep is None:
-            return None
+    def _run_group(self, encoded: EncodedProgram, names: list[str]
+                   ) -> tuple[dict[str, Trace], list[Finding], list[Group]]:
+        """Every named backend's trace, in as few guest runs as they allow: one lockstep run
+        while they agree; those that depart from it (an algorithm one side lacks) run on,
+        together, in another.  Returns the traces, any crashes, and the groups of backends
+        whose traces are identical."""
+        if len(names) < 2 or not self.use_lockstep:
+            return self._independently(encoded, names)
+        runner = self._lockstep(names)
         try:
-            leader = self.lockstep.run(encoded)
+            leader = runner.run(encoded)
         except Exception:
-            return None  # re-run independently, where the crash is attributed
-        if not self.lockstep.in_step:
-            return None  # a difference: judge complete, independent traces
-        departed = self.lockstep.departed
-        return {r.backend.name: _renamed(leader, r.backend.name) for r in self.runners
-                if r.backend.name not in departed}, departed
+            return self._independently(encoded, names)  # where the crash is attributed
+        if not runner.in_step:
+            return self._independently(encoded, names)  # a difference: complete traces
+        departed = runner.departed
+        stayed = [n for n in names if n not in departed]
+        traces = {n: _renamed(leader, n) for n in stayed}
+        groups = [frozenset(stayed)]
+        if departed:
+            own, crashes, more = self._run_group(encoded, departed)
+            traces.update(own)
+            if crashes:
+                return traces, crashes, []
+            groups += more
+        return traces, [], groups
 
-    def _independently(self, encoded: EncodedProgram, only: list[str] | None = None
-                       ) -> tuple[dict[str, Trace], list[Finding]]:
-        """Every backend (or those named) on its own; crashes are findings of the crash
-        oracle."""
+    def _lockstep(self, names: list[str]) -> ProgramRunner:
+        """The runner serving these backends in lockstep (see harness.lockstep), the first
+        one leading."""
+        key = tuple(names)
+        if key not in self._locksteps:
+            backends = [r.backend for r in self.runners if r.backend.name in names]
+            self._locksteps[key] = ProgramRunner(
+                backends[0], revision=self.revision, seed=self.seed,
+                handle_limit=self.handle_limit, followers=backends[1:])
+        return self._locksteps[key]
+
+    def _independently(self, encoded: EncodedProgram, names: list[str]
+                       ) -> tuple[dict[str, Trace], list[Finding], list[Group]]:
+        """Each named backend on its own; crashes are findings of the crash oracle."""
         traces: dict[str, Trace] = {}
         crashes: list[Finding] = []
+        reached_backend = True
         for runner in self.runners:
-            if only is not None and runner.backend.name not in only:
+            if runner.backend.name not in names:
                 continue
             first = next(iter(traces.values()), None)
-            if first is not None and self.share_backend_free_runs and not self._reached_backend:
+            if first is not None and self.share_backend_free_runs and not reached_backend:
                 # The first run never reached backend code: the host is the same code for every
                 # backend up to that point, so this backend's trace is that one.
                 traces[runner.backend.name] = _renamed(first, runner.backend.name)
@@ -102,22 +122,25 @@ class Executor:
                 traces[runner.backend.name] = runner.run(encoded)
             except Exception as exc:  # the crash oracle: anything escaping host or backend
                 crashes.append(_crash(runner, exc))
-            self._reached_backend = runner.host.backend_used
-        return traces, crashes
+            reached_backend = runner.host.backend_used
+        return traces, crashes, [frozenset({n}) for n in traces]
 
-    def _judge(self, program: Program, traces: dict[str, Trace], *, same: bool,
-               shared: frozenset[str] = frozenset()) -> Outcome:
-        """``same``: every trace is identical; ``shared``: the backends whose traces are."""
+    def _judge(self, program: Program, traces: dict[str, Trace], groups: list[Group]
+               ) -> Outcome:
+        """``groups``: a partition of the traces' backends into groups of identical traces."""
+        same = len(groups) == 1 or differential.identical(traces)
+        if same:
+            groups = [frozenset(traces)]
         found = differential.check(program, traces, self.capabilities, same=same,
                                    revision=self.revision)
-        group = frozenset(traces) if same else shared
-        # Identical traces get identical verdicts: judge one of them and name them all.
-        judged = {n: t for n, t in traces.items() if n not in group or n == min(group)}
+        # Identical traces get identical verdicts: judge one of each group and name them all.
+        judges = {min(group): group for group in groups}
+        judged = {n: traces[n] for n in judges}
         state = model.check(program, judged, revision=self.revision,
                             handle_limit=self.handle_limit, capabilities=self.capabilities)
         state += invariants.check(program, judged)
-        state = [replace(f, backends=tuple(sorted(group))) if group and min(group) in f.backends
-                 else f for f in state]
+        state = [replace(f, backends=tuple(sorted(
+            {b for n in f.backends for b in judges.get(n, (n,))}))) for f in state]
         return self._outcome(program, traces, found + state)
 
     @staticmethod
@@ -126,7 +149,6 @@ class Executor:
         for finding in found:
             (outcome.known if finding.divergence else outcome.findings).append(finding)
         return outcome
-
 
 def _renamed(trace: Trace, backend: str) -> Trace:
     """The same trace, as another backend's (``dataclasses.replace`` costs several times

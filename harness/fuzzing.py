@@ -28,7 +28,8 @@ def run_input(data: bytes) -> Outcome | None:
     decoded = decode(data)
     if not decoded.program.calls:
         return None
-    return executor().run(decoded.program)
+    algorithm = decoded.algorithm.decode() if decoded.algorithm is not None else None
+    return executor().run(decoded.program, algorithm)
 
 
 def test_one_input(target: str) -> Callable[[bytes], None]:

@@ -109,9 +109,12 @@ class Host:
     # --- helpers ----------------------------------------------------------------------------
 
     def _algorithm(self, algorithm_type: AlgorithmType, name: str) -> KxAlgorithm:
-        # The host serves key exchange only: another algorithm type has no algorithm to find.
+        # The host serves key exchange only: another algorithm type has no algorithm to find
+        # (and no backend is asked).
+        if algorithm_type is not AlgorithmType.KEY_EXCHANGE:
+            raise CryptoError(Errno.UNSUPPORTED_ALGORITHM, f"{name!r} is not key exchange")
         self.backend_contacts += 1
-        alg = self.backend.find(name) if algorithm_type is AlgorithmType.KEY_EXCHANGE else None
+        alg = self.backend.find(name)
         if alg is None:
             raise CryptoError(Errno.UNSUPPORTED_ALGORITHM, repr(name))
         return alg

@@ -17,10 +17,9 @@ on its own, while the others stay in step.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from harness.abi import Function
-from harness.dispatch import Call, Entry, Targets
+from harness.dispatch import Call, Entry
 from harness.errors import CryptoError
 from harness.host import Host
 from harness.memory import RawMemory
@@ -50,49 +49,52 @@ class Lockstep:
         self.hosts = list(hosts)
         self.broken = False
         self.departed: list[Host] = []
+        self.followers_used = True  # whether a follower answered a call since the last reset
 
     def reset(self) -> None:
         self.broken = False
         self.departed = []
+        self.followers_used = False
 
     def entry(self, fn: Function) -> Entry:
-        """The guest's entry for ``fn``: prepared once, completed on every host, compared."""
-        leader = self.hosts[0]
-        call = Call(fn)
+        """The guest's entry for ``fn``: prepared once, completed on every host, compared.
 
-        def complete(host: Host, values: list[Any], targets: Targets) -> tuple[int, object]:
-            mark = len(host.memory.writes)
-            host.calls.append((fn.name, mark))
-            errno = call.complete(host, values, targets)
-            return errno, host.memory.writes[mark:]
+        Only the leader logs its calls (its trace is the one kept); a follower's own writes
+        are logged by its memory, to be compared with the leader's."""
+        leader, followers = self.hosts[0], self.hosts[1:]
+        call = Call(fn)
+        name = fn.name
 
         def entry(*args: int) -> int:
+            memory = leader.memory
+            mark = len(memory.writes)
+            leader.calls.append((name, mark))
             try:
-                values, targets = call.prepare(args, leader.memory, leader.revision)
+                values, targets = call.prepare(args, memory, leader.revision)
             except CryptoError as error:  # preparing is the same code for every host
-                for host in self.hosts:
-                    host.calls.append((fn.name, len(host.memory.writes)))
-                return int(error.errno.value)
+                return int(error.errno)
             contacts = leader.backend_contacts
-            errno, writes = complete(leader, values, targets)
+            errno = call.complete(leader, values, targets)
             if errno != _SUCCESS and leader.backend_contacts == contacts:
                 # Failed before reaching the backend, changing nothing: the same code would
                 # fail the same way on every follower.
-                for host in self.hosts[1:]:
-                    host.calls.append((fn.name, len(host.memory.writes)))
                 return errno
-            for host in self.hosts[1:]:
+            writes = memory.writes[mark:]
+            self.followers_used = True
+            for host in followers:
                 if self.broken:
                     break
                 if host in self.departed:
                     continue
+                own = host.memory.writes
+                start = len(own)
                 try:
-                    answer = complete(host, values, targets)
+                    answer = call.complete(host, values, targets)
                 except Exception:
                     self.broken = True
                     break
-                if answer != (errno, writes):
-                    if _UNSUPPORTED_ALGORITHM in (errno, answer[0]):
+                if answer != errno or own[start:] != writes:
+                    if _UNSUPPORTED_ALGORITHM in (errno, answer):
                         self.departed.append(host)  # a capability difference: on its own
                     else:
                         self.broken = True

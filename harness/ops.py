@@ -14,6 +14,7 @@ import enum
 import struct
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from harness import layout
 from harness.abi import FUNCTIONS, MAX_ARITY, HandleKind
@@ -178,7 +179,8 @@ def opt_options(gen: ProgramGen, selector: int) -> int:
 
 # --- operation kinds ------------------------------------------------------------------------
 
-Emit = Callable[[ProgramGen, Sequence[Value]], None]
+# The values arrive in the order and types of the kind's fields (read by read_op).
+Emit = Callable[[ProgramGen, Sequence[Any]], None]
 
 
 @dataclass(frozen=True)
@@ -201,115 +203,105 @@ class Op:
         return f"{self.kind.name}({', '.join(shown)})"
 
 
-def _i(value: Value) -> int:
-    assert isinstance(value, int)
-    return value
-
-
-def _b(value: Value) -> bytes:
-    assert isinstance(value, bytes)
-    return value
-
-
 U8, U32F, BLOB = Field.U8, Field.U32, Field.BLOB
 _IMPORT_FIELDS = (("alg_type", U8), ("alg", U8), ("alg_mode", U8), ("encoding", U8),
                   ("key", U8), ("blob", BLOB), ("mode", U8), ("out", U8))
 
 
 def _import(function: str) -> Emit:
-    def emit(gen: ProgramGen, v: Sequence[Value]) -> None:
-        ptr, length = gen.buffer(key(_i(v[4]), _b(v[5])), _i(v[6]))
-        gen.call(function, algorithm_type(_i(v[0])), *gen.algorithm(_i(v[1]), _i(v[2])),
-                 ptr, length, encoding(_i(v[3])), gen.out(_i(v[7])))
+    def emit(gen: ProgramGen, v: Sequence[Any]) -> None:
+        ptr, length = gen.buffer(key(v[4], v[5]), v[6])
+        gen.call(function, algorithm_type(v[0]), *gen.algorithm(v[1], v[2]),
+                 ptr, length, encoding(v[3]), gen.out(v[7]))
     return emit
 
 
 def _ref_out(function: str, kind: HandleKind) -> Emit:
-    def emit(gen: ProgramGen, v: Sequence[Value]) -> None:
-        gen.call(function, gen.ref(kind, _i(v[0])), gen.out(_i(v[1])))
+    def emit(gen: ProgramGen, v: Sequence[Any]) -> None:
+        gen.call(function, gen.ref(kind, v[0]), gen.out(v[1]))
     return emit
 
 
 def _export(function: str, kind: HandleKind) -> Emit:
-    def emit(gen: ProgramGen, v: Sequence[Value]) -> None:
-        gen.call(function, gen.ref(kind, _i(v[0])), encoding(_i(v[1])), gen.out(_i(v[2])))
+    def emit(gen: ProgramGen, v: Sequence[Any]) -> None:
+        gen.call(function, gen.ref(kind, v[0]), encoding(v[1]), gen.out(v[2]))
     return emit
 
 
 def _ref_only(function: str, kind: HandleKind) -> Emit:
-    def emit(gen: ProgramGen, v: Sequence[Value]) -> None:
-        gen.call(function, gen.ref(kind, _i(v[0])))
+    def emit(gen: ProgramGen, v: Sequence[Any]) -> None:
+        gen.call(function, gen.ref(kind, v[0]))
     return emit
 
 
-def _generate(gen: ProgramGen, v: Sequence[Value]) -> None:
-    options = opt_options(gen, _i(v[3]))
-    gen.call("keypair_generate", algorithm_type(_i(v[0])), *gen.algorithm(_i(v[1]), _i(v[2])),
-             options, gen.out(_i(v[4])))
+def _generate(gen: ProgramGen, v: Sequence[Any]) -> None:
+    options = opt_options(gen, v[3])
+    gen.call("keypair_generate", algorithm_type(v[0]), *gen.algorithm(v[1], v[2]),
+             options, gen.out(v[4]))
 
 
-def _pull(gen: ProgramGen, v: Sequence[Value]) -> None:
-    ptr, length = gen.buffer(b"\xcc" * _i(v[1]), _i(v[2]))
-    gen.call("array_output_pull", gen.ref(HandleKind.ARRAY_OUTPUT, _i(v[0])), ptr, length,
-             gen.out(_i(v[3])))
+def _pull(gen: ProgramGen, v: Sequence[Any]) -> None:
+    ptr, length = gen.buffer(b"\xcc" * v[1], v[2])
+    gen.call("array_output_pull", gen.ref(HandleKind.ARRAY_OUTPUT, v[0]), ptr, length,
+             gen.out(v[3]))
 
 
-def _from_pk_and_sk(gen: ProgramGen, v: Sequence[Value]) -> None:
-    gen.call("keypair_from_pk_and_sk", gen.ref(HandleKind.PUBLICKEY, _i(v[0])),
-             gen.ref(HandleKind.SECRETKEY, _i(v[1])), gen.out(_i(v[2])))
+def _from_pk_and_sk(gen: ProgramGen, v: Sequence[Any]) -> None:
+    gen.call("keypair_from_pk_and_sk", gen.ref(HandleKind.PUBLICKEY, v[0]),
+             gen.ref(HandleKind.SECRETKEY, v[1]), gen.out(v[2]))
 
 
-def _dh(gen: ProgramGen, v: Sequence[Value]) -> None:
-    gen.call("kx_dh", gen.ref(HandleKind.PUBLICKEY, _i(v[0])),
-             gen.ref(HandleKind.SECRETKEY, _i(v[1])), gen.out(_i(v[2])))
+def _dh(gen: ProgramGen, v: Sequence[Any]) -> None:
+    gen.call("kx_dh", gen.ref(HandleKind.PUBLICKEY, v[0]),
+             gen.ref(HandleKind.SECRETKEY, v[1]), gen.out(v[2]))
 
 
-def _encapsulate(gen: ProgramGen, v: Sequence[Value]) -> None:
-    gen.call("kx_encapsulate", gen.ref(HandleKind.PUBLICKEY, _i(v[0])), gen.out(_i(v[1])),
-             gen.out(_i(v[2])))
+def _encapsulate(gen: ProgramGen, v: Sequence[Any]) -> None:
+    gen.call("kx_encapsulate", gen.ref(HandleKind.PUBLICKEY, v[0]), gen.out(v[1]),
+             gen.out(v[2]))
 
 
-def _decapsulate(gen: ProgramGen, v: Sequence[Value]) -> None:
-    ptr, length = gen.buffer(key(_i(v[1]), _b(v[2])), _i(v[3]))
-    gen.call("kx_decapsulate", gen.ref(HandleKind.SECRETKEY, _i(v[0])), ptr, length,
-             gen.out(_i(v[4])))
+def _decapsulate(gen: ProgramGen, v: Sequence[Any]) -> None:
+    ptr, length = gen.buffer(key(v[1], v[2]), v[3])
+    gen.call("kx_decapsulate", gen.ref(HandleKind.SECRETKEY, v[0]), ptr, length,
+             gen.out(v[4]))
 
 
-def _options_open(gen: ProgramGen, v: Sequence[Value]) -> None:
-    gen.call("options_open", algorithm_type(_i(v[0])), gen.out(_i(v[1])))
+def _options_open(gen: ProgramGen, v: Sequence[Any]) -> None:
+    gen.call("options_open", algorithm_type(v[0]), gen.out(v[1]))
 
 
-def _options_set(gen: ProgramGen, v: Sequence[Value]) -> None:
-    handle = gen.ref(HandleKind.OPTIONS, _i(v[0]))
-    name = gen.buffer(_b(v[2]), _i(v[3]))
-    which = _i(v[1]) % 3
+def _options_set(gen: ProgramGen, v: Sequence[Any]) -> None:
+    handle = gen.ref(HandleKind.OPTIONS, v[0])
+    name = gen.buffer(v[2], v[3])
+    which = v[1] % 3
     if which == 0:
         gen.call("options_set", handle, *name, *gen.buffer(b"value", 0))
     elif which == 1:
-        gen.call("options_set_u64", handle, *name, _i(v[4]) | (_i(v[4]) << 32))
+        gen.call("options_set_u64", handle, *name, v[4] | (v[4] << 32))
     else:
-        gen.call("options_set_guest_buffer", handle, *name, *gen.buffer(bytes(16), _i(v[3])))
+        gen.call("options_set_guest_buffer", handle, *name, *gen.buffer(bytes(16), v[3]))
 
 
-def _crafted_dh(gen: ProgramGen, v: Sequence[Value]) -> None:
+def _crafted_dh(gen: ProgramGen, v: Sequence[Any]) -> None:
     """A crafted public key, validated and used against a secret key, its secret pulled."""
-    ptr, length = gen.buffer(key(_i(v[0]), _b(v[1])), _i(v[3]))
-    pk = gen.call("publickey_import", 2, *gen.algorithm(_i(v[4]), 0), ptr, length,
-                  encoding(_i(v[2])), gen.out(0))
+    ptr, length = gen.buffer(key(v[0], v[1]), v[3])
+    pk = gen.call("publickey_import", 2, *gen.algorithm(v[4], 0), ptr, length,
+                  encoding(v[2]), gen.out(0))
     gen.call("publickey_verify", OutRef(pk))
-    dh = gen.call("kx_dh", OutRef(pk), gen.ref(HandleKind.SECRETKEY, _i(v[5])), gen.out(0))
+    dh = gen.call("kx_dh", OutRef(pk), gen.ref(HandleKind.SECRETKEY, v[5]), gen.out(0))
     gen.call("array_output_pull", OutRef(dh), gen.data(bytes(64)), 64, gen.out(0))
 
 
 _FUNCTION_LIST = tuple(FUNCTIONS)
 
 
-def _raw(gen: ProgramGen, v: Sequence[Value]) -> None:
+def _raw(gen: ProgramGen, v: Sequence[Any]) -> None:
     """Any function with every core argument chosen freely (or a live handle)."""
-    fn = FUNCTIONS[_FUNCTION_LIST[_i(v[0]) % len(_FUNCTION_LIST)]]
+    fn = FUNCTIONS[_FUNCTION_LIST[v[0] % len(_FUNCTION_LIST)]]
     args: list[Arg] = []
     for k in range(fn.arity):
-        value = _i(v[1 + k])
+        value = v[1 + k]
         if value >> 24 == 0xFE and gen.produced:  # a live handle of some kind
             handles = [r for refs in gen.produced.values() for r in refs]
             args.append(handles[value % len(handles)])
@@ -407,9 +399,11 @@ def write_op(writer: Writer, op_name: str, /, **values: Value) -> None:
     writer.u8(kind.id)
     for field_name, f in kind.fields:
         value = values.get(field_name, b"" if f is BLOB else 0)
-        if f is BLOB:
-            writer.blob(_b(value))
+        if isinstance(value, bytes) != (f is BLOB):
+            raise ValueError(f"{op_name}.{field_name} takes {f.value}, not {value!r}")
+        if isinstance(value, bytes):
+            writer.blob(value)
         elif f is U32F:
-            writer.u32(_i(value))
+            writer.u32(value)
         else:
-            writer.u8(_i(value))
+            writer.u8(value)

@@ -51,15 +51,18 @@ class Program:
     calls: tuple[Call, ...] = ()
 
 
-_RECORD = struct.Struct("<II" + "IIQ" * MAX_ARITY)
-_UNUSED_SLOTS = (0, 0, 0) * MAX_ARITY
+_RECORD_HEADER = struct.Struct("<II")
+_SLOT = struct.Struct("<IIQ")
+_UNUSED = [bytes(_SLOT.size * (MAX_ARITY - n)) for n in range(MAX_ARITY + 1)]
+_IMMEDIATE = [_SLOT.pack(layout.TAG_IMMEDIATE, 0, v) for v in range(256)]  # the commonest
+assert _RECORD_HEADER.size + MAX_ARITY * _SLOT.size == layout.CALL_SIZE
 
 
 def encode_calls(program: Program) -> bytes:
     """The call records for the guest's ``program`` memory."""
     if len(program.calls) > layout.MAX_CALLS:
         raise ProgramError(f"{len(program.calls)} calls; at most {layout.MAX_CALLS}")
-    records = []
+    parts: list[bytes] = []
     for index, call in enumerate(program.calls):
         fn = FUNCTIONS.get(call.function)
         if fn is None:
@@ -68,15 +71,16 @@ def encode_calls(program: Program) -> bytes:
             raise ProgramError(
                 f"call {index}: {fn.name} takes {fn.arity} core arguments, got {len(call.args)}"
             )
-        fields: list[int] = [FUNCTION_IDS[fn.name], 0]
+        parts.append(_RECORD_HEADER.pack(FUNCTION_IDS[fn.name], 0))
         for arg in call.args:
             if isinstance(arg, OutRef):
-                fields += (layout.TAG_REFERENCE, 0, _reference(program, index, arg))
+                parts.append(_SLOT.pack(layout.TAG_REFERENCE, 0, _reference(program, index, arg)))
+            elif 0 <= arg < 256:
+                parts.append(_IMMEDIATE[arg])
             else:
-                fields += (layout.TAG_IMMEDIATE, 0, arg & U64)
-        fields += _UNUSED_SLOTS[: 3 * (MAX_ARITY - len(call.args))]
-        records.append(_RECORD.pack(*fields))
-    return b"".join(records)
+                parts.append(_SLOT.pack(layout.TAG_IMMEDIATE, 0, arg & U64))
+        parts.append(_UNUSED[len(call.args)])
+    return b"".join(parts)
 
 
 def _reference(program: Program, index: int, ref: OutRef) -> int:

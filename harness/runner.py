@@ -107,9 +107,11 @@ class ProgramRunner:
     def run(self, program: Program | EncodedProgram) -> Trace:
         encoded = program if isinstance(program, EncodedProgram) else encode_program(program)
         program = encoded.program
-        for host in (self.host, *self.followers):
-            host.reset(SeededEntropy(self.seed))
+        self.host.reset(SeededEntropy(self.seed))
         if self.lockstep is not None:
+            if self.lockstep.followers_used:  # else they are as clean as their last reset
+                for host in self.followers:
+                    host.reset(SeededEntropy(self.seed))
             self.lockstep.reset()
         self.data.write(0, encoded.image)
         self.program.write(layout.CALLS_BASE, encoded.records)

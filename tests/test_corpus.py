@@ -47,12 +47,14 @@ def plain() -> tuple[Executor, Executor]:
 def test_shortcuts_change_nothing(path: Path, plain: tuple[Executor, Executor]) -> None:
     """Lockstep runs and shared backend-free runs give what separate full runs give."""
     try:
-        program = decode(path.read_bytes()).program
+        decoded = decode(path.read_bytes())
     except ForeignInput:
         return
-    fast = executor().run(program)
+    program = decoded.program
+    algorithm = decoded.algorithm.decode() if decoded.algorithm is not None else None
+    fast = executor().run(program, algorithm)
     for other in plain:
-        full = other.run(program)
+        full = other.run(program, algorithm)
         assert fast.traces == full.traces
         assert fast.findings == full.findings
         assert fast.known == full.known

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from harness.abi import FUNCTIONS, Errno, Function, OutBufferParam, ResultType
 from harness.findings import Finding, Oracle
-from harness.oracles.memory_image import apply
+from harness.oracles.memory_image import applied
 from harness.program import Arg, OutRef, Program
 from harness.runner import CallResult, Trace
 
@@ -60,7 +60,7 @@ def _inside(address: int, length: int, regions: list[tuple[int, int]]) -> bool:
 def check_trace(program: Program, trace: Trace) -> Finding | None:
     backend = (trace.backend,)
     live: set[int] = set()
-    image = bytearray(trace.initial)
+    image: bytes | bytearray = trace.initial  # copied on its first write
     results = trace.results
     for index, (call, result) in enumerate(zip(program.calls, results, strict=True)):
         errno, writes = result.errno, result.writes
@@ -82,7 +82,7 @@ def check_trace(program: Program, trace: Trace) -> Finding | None:
         for address, data in writes:
             if not _inside(address, len(data), regions):
                 return finding(f"wrote {len(data)} bytes at {address:#x}, outside its out-regions")
-        apply(image, writes)
+        image = applied(image, writes)
         written = {(a, len(d)) for a, d in writes}
         returned = result.returned(len(plan.outs))
         for j, (offset, width, name, is_handle) in enumerate(plan.outs):

@@ -34,7 +34,7 @@ from harness.abi import (
 from harness.findings import Finding, Oracle
 from harness.handles import DEFAULT_HANDLE_LIMIT
 from harness.oracles.facts import FACTS, AlgorithmFacts, Form
-from harness.oracles.memory_image import SIZE, apply
+from harness.oracles.memory_image import SIZE, applied
 from harness.program import OutRef, Program
 from harness.runner import CallResult, Trace
 
@@ -116,7 +116,7 @@ class SpecModel:
     algorithms: frozenset[str] = frozenset(FACTS)  # what the backend declares (upper case)
     live: dict[int, Obj] = field(default_factory=dict)
     closed: dict[int, HandleKind] = field(default_factory=dict)
-    image: bytearray = field(default_factory=lambda: bytearray(SIZE))
+    image: bytes | bytearray = field(default_factory=lambda: bytes(SIZE))
 
     # --- guest memory ----------------------------------------------------------------------
 
@@ -446,7 +446,7 @@ def check_trace(program: Program, trace: Trace, *, revision: Revision,
     unknown = algorithms - FACTS.keys()
     if unknown:
         raise ValueError(f"the spec model has no facts about {sorted(unknown)}")
-    model = SpecModel(revision, handle_limit, algorithms, image=bytearray(trace.initial))
+    model = SpecModel(revision, handle_limit, algorithms, image=trace.initial)
     results = trace.results
     for index, (call, result) in enumerate(zip(program.calls, results, strict=True)):
         args = [
@@ -456,7 +456,7 @@ def check_trace(program: Program, trace: Trace, *, revision: Revision,
         problem = model.step(FUNCTIONS[call.function], args, result)
         if problem is not None:
             return Finding(Oracle.MODEL, index, call.function, (trace.backend,), problem)
-        apply(model.image, result.writes)
+        model.image = applied(model.image, result.writes)
     return None
 
 
