@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from harness.abi import Revision
 from harness.findings import Finding, Oracle
 from harness.handles import DEFAULT_HANDLE_LIMIT
+from harness.nameable import Names
 from harness.oracles import differential, invariants, model
 from harness.program import EncodedProgram, Program, encode_program
 from harness.runner import ProgramRunner, Trace
@@ -49,17 +50,18 @@ class Executor:
         # the declared capability table, as the differential oracle reads it
         self.capabilities = {r.backend.name: frozenset(r.backend.algorithms)
                              for r in self.runners}
+        self._names = Names(frozenset().union(*self.capabilities.values()))
         # one lockstep runner per group of backends that has needed one (made when first used)
         self._locksteps: dict[tuple[str, ...], ProgramRunner] = {}
 
-    def run(self, program: Program, algorithm: str | None = None) -> Outcome:
-        """Run ``program`` on every backend and judge it.  ``algorithm``: the one algorithm an
-        input is about (a focused target's), when it has one: a backend that does not declare
-        it is skipped (the capability table says it has nothing to compare)."""
+    def run(self, program: Program) -> Outcome:
+        """Run ``program`` on every backend that declares an algorithm it can name (the
+        capability table: a backend whose algorithms the program cannot name has nothing to
+        compare; see harness.nameable), or on every backend if none does, and judge it."""
         encoded = encode_program(program)
-        names = [r.backend.name for r in self.runners]
-        if algorithm is not None:
-            names = [n for n in names if algorithm in self.capabilities[n]] or names
+        named = self._names.nameable(program, encoded.image)
+        names = [n for n, declared in self.capabilities.items() if declared & named] or list(
+            self.capabilities)
         traces, crashes, groups = self._run_group(encoded, names)
         if crashes:
             return self._outcome(program, traces, crashes)

@@ -28,8 +28,7 @@ def run_input(data: bytes) -> Outcome | None:
     decoded = decode(data)
     if not decoded.program.calls:
         return None
-    algorithm = decoded.algorithm.decode() if decoded.algorithm is not None else None
-    return executor().run(decoded.program, algorithm)
+    return executor().run(decoded.program)
 
 
 def test_one_input(target: str) -> Callable[[bytes], None]:

@@ -47,14 +47,12 @@ def plain() -> tuple[Executor, Executor]:
 def test_shortcuts_change_nothing(path: Path, plain: tuple[Executor, Executor]) -> None:
     """Lockstep runs and shared backend-free runs give what separate full runs give."""
     try:
-        decoded = decode(path.read_bytes())
+        program = decode(path.read_bytes()).program
     except ForeignInput:
         return
-    program = decoded.program
-    algorithm = decoded.algorithm.decode() if decoded.algorithm is not None else None
-    fast = executor().run(program, algorithm)
+    fast = executor().run(program)
     for other in plain:
-        full = other.run(program, algorithm)
+        full = other.run(program)
         assert fast.traces == full.traces
         assert fast.findings == full.findings
         assert fast.known == full.known

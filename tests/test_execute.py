@@ -1,0 +1,106 @@
+"""The executor's shortcuts: which backends run a program, and how few guest runs serve them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from harness.abi import Errno
+from harness.corpus import CORPUS
+from harness.execute import Executor
+from harness.fuzzing import BACKENDS, FUZZ_HANDLE_LIMIT, executor
+from harness.nameable import Names
+from harness.program import Call, OutRef, Program, ProgramBuilder, Segment, encode_program
+from harness.targets import ForeignInput, decode
+from impls.base import Backend
+from tests.kx import Kx
+
+NAMES = ("X25519", "X448", "ML-KEM-512", "P256-SHA256")
+
+
+def _names_in(*segments: tuple[int, bytes], calls: tuple[Call, ...] = ()) -> frozenset[str]:
+    program = Program(tuple(Segment(a, d) for a, d in segments), calls)
+    return Names(NAMES).nameable(program, encode_program(program).image)
+
+
+def test_a_name_is_found_in_any_case_and_across_touching_segments() -> None:
+    assert _names_in((0x100, b"..x25519..")) == {"X25519"}
+    assert _names_in((0x100, b"ML-KE"), (0x105, b"m-512")) == {"ML-KEM-512"}
+    assert _names_in((0x100, b"X4"), (0x102, b"48"), (0xFFF5, b"p256-sha256")) == {
+        "X448", "P256-SHA256"}  # flush with the end of memory
+    assert _names_in((0x100, b"X25"), (0x104, b"519")) == frozenset()  # a zero between
+    assert _names_in((0x100, b"X2551\xff9")) == frozenset()
+
+
+def test_many_options_handles_could_spell_a_name() -> None:
+    opens = tuple(Call("options_open", (2, 0x200)) for _ in range(0x20))
+    assert _names_in((0x100, b"nothing"), calls=opens[:-1]) == frozenset()
+    assert _names_in((0x100, b"nothing"), calls=opens) == set(NAMES)
+
+
+def test_a_program_naming_no_algorithm_runs_everywhere() -> None:
+    p = ProgramBuilder()
+    p.call("options_open", 2, p.scratch())
+    assert set(executor().run(p.build()).traces) == {b.name for b in BACKENDS}
+
+
+def _generate(algorithm: str) -> Program:
+    p = Kx(algorithm)
+    p.generate()
+    return p.build()
+
+
+def test_backends_run_only_programs_that_can_name_their_algorithms() -> None:
+    traces = executor().run(_generate("ML-KEM-512")).traces
+    assert set(traces) == {"pycryptodome", "kyber-py"}
+    traces = executor().run(_generate("X25519")).traces
+    assert set(traces) == {"cryptography", "libsodium", "pycryptodome"}
+
+
+def test_backends_that_depart_together_run_on_in_one_lockstep() -> None:
+    p = Kx("ML-KEM-512")
+    kp = p.generate()
+    p.call("keypair_publickey", OutRef(kp), p.out())
+    p.string("X25519")  # every backend can be reached: all four run
+    fast = Executor(BACKENDS, handle_limit=FUZZ_HANDLE_LIMIT)
+    outcome = fast.run(p.build())
+    # cryptography leads and lacks ML-KEM-512, like libsodium; the other two depart together
+    assert ("pycryptodome", "kyber-py") in fast._locksteps
+    assert outcome.traces["kyber-py"].results[0].errno == Errno.SUCCESS
+    assert outcome.traces["libsodium"].results[0].errno == Errno.UNSUPPORTED_ALGORITHM
+    plain = Executor(BACKENDS, handle_limit=FUZZ_HANDLE_LIMIT, lockstep=False)
+    assert plain.run(p.build()).traces == outcome.traces
+    assert outcome.findings == []
+
+
+CORPUS_FILES = sorted(p for p in CORPUS.rglob("*") if p.is_file()
+                      and not p.name.startswith(".") and p.suffix not in (".dict", ".py", ".md"))
+
+
+@pytest.fixture(scope="module")
+def null_backend_runner() -> Executor:
+    return Executor([Backend.of("null", "no algorithm")], handle_limit=FUZZ_HANDLE_LIMIT)
+
+
+def test_a_skipped_backend_would_have_found_no_algorithm(null_backend_runner: Executor) -> None:
+    """On every corpus input, each backend left out behaves, run on its own, exactly like a
+    backend with no algorithm at all: leaving it out skips nothing it could have done."""
+    plain = {r.backend.name: r for r in Executor(
+        BACKENDS, handle_limit=FUZZ_HANDLE_LIMIT, lockstep=False).runners}
+    null = null_backend_runner.runners[0]
+    skipped = 0
+    for path in CORPUS_FILES:
+        try:
+            program = decode(path.read_bytes()).program
+        except ForeignInput:
+            continue
+        if not program.calls:
+            continue
+        ran = set(executor().run(program).traces)
+        for name in set(plain) - ran:
+            skipped += 1
+            own, nothing = plain[name].run(program), null.run(program)
+            assert (own.results, own.memory) == (nothing.results, nothing.memory), (
+                f"{Path(path).relative_to(CORPUS.parent)}: {name}")
+    assert skipped > 1000  # the corpus does exercise the shortcut
