@@ -121,10 +121,13 @@ def key_encoding_number(encoding: KeyEncoding, revision: Revision) -> int:
 
 
 def decode_key_encoding(value: int, revision: Revision) -> KeyEncoding | None:
-    for encoding, number in _KEY_ENCODING_NUMBERS[revision].items():
-        if number == value:
-            return encoding
-    return None
+    return _KEY_ENCODINGS_BY_NUMBER[revision].get(value)
+
+
+# the same tables, read the other way (on the path of every call)
+_KEY_ENCODINGS_BY_NUMBER = {revision: {n: e for e, n in numbers.items()}
+                            for revision, numbers in _KEY_ENCODING_NUMBERS.items()}
+_KEYPAIR_ENCODINGS_BY_NUMBER = {n: e for e, n in _KEYPAIR_ENCODING_NUMBERS.items()}
 
 
 def keypair_encoding_number(encoding: KeypairEncoding) -> int:
@@ -132,10 +135,7 @@ def keypair_encoding_number(encoding: KeypairEncoding) -> int:
 
 
 def decode_keypair_encoding(value: int) -> KeypairEncoding | None:
-    for encoding, number in _KEYPAIR_ENCODING_NUMBERS.items():
-        if number == value:
-            return encoding
-    return None
+    return _KEYPAIR_ENCODINGS_BY_NUMBER.get(value)
 
 
 class HandleKind(enum.IntEnum):

@@ -37,6 +37,7 @@ OPT_OPTIONS_SIZE = 8
 
 Entry = Callable[..., int]
 _SUCCESS = Errno.SUCCESS.value
+_ALGORITHM_TYPES = {t.value: t for t in AlgorithmType}
 
 
 def _guest_error(detail: str) -> CryptoError:
@@ -46,7 +47,7 @@ def _guest_error(detail: str) -> CryptoError:
 def decode_enum(kind: EnumParam, raw: int, revision: Revision) -> Any:
     value: Any
     if kind is EnumParam.ALGORITHM_TYPE:
-        value = AlgorithmType(raw) if raw in AlgorithmType._value2member_map_ else None
+        value = _ALGORITHM_TYPES.get(raw)
     elif kind is EnumParam.KEYPAIR_ENCODING:
         value = decode_keypair_encoding(raw)
     else:

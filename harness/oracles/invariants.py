@@ -16,17 +16,11 @@ from dataclasses import dataclass
 from harness.abi import FUNCTIONS, Errno, Function, OutBufferParam, ResultType
 from harness.findings import Finding, Oracle
 from harness.oracles.memory_image import applied
-from harness.program import Arg, OutRef, Program
-from harness.runner import CallResult, Trace
+from harness.program import OutRef, Program
+from harness.runner import Trace
 
 U32 = 0xFFFF_FFFF
 _CLOSERS = {"options_close", "keypair_close", "publickey_close", "secretkey_close"}
-
-
-def _value(arg: Arg, results: tuple[CallResult, ...]) -> int:
-    if isinstance(arg, OutRef):
-        return results[arg.call].outs[arg.index] or 0
-    return arg
 
 
 @dataclass(frozen=True)
@@ -76,7 +70,8 @@ def check_trace(program: Program, trace: Trace) -> Finding | None:
         if errno != _SUCCESS:
             return finding(f"{Errno(errno).name.lower()} but wrote {len(writes)}x")
         plan = _PLANS[call.function]
-        args = [_value(a, results) for a in call.args]
+        args = [(results[a.call].outs[a.index] or 0) if isinstance(a, OutRef) else a
+                for a in call.args]
         regions = [(args[k] & U32, args[k + 1] & U32) for k in plan.buffers]
         regions += [(args[offset] & U32, width) for offset, width, _, _ in plan.outs]
         for address, data in writes:

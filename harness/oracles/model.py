@@ -100,10 +100,14 @@ def _reading(t: object) -> int:
 
 _INVALID_GUEST_VALUE = _only(E.GUEST_ERROR, "invalid guest value")
 
+# Per revision and function: (what each parameter is, the enum's size or 0, first core argument)
 _PLANS = {
-    fn.name: tuple((_reading(p.type), p.type, k)
-                   for p, k in zip(fn.params, fn.param_offsets, strict=True))
-    for fn in FUNCTIONS.values()
+    revision: {
+        fn.name: tuple((_reading(p.type), sizes[p.type] if isinstance(p.type, EnumParam) else 0,
+                        k) for p, k in zip(fn.params, fn.param_offsets, strict=True))
+        for fn in FUNCTIONS.values()
+    }
+    for revision, sizes in _ENUM_SIZES.items()
 }
 _OUTS = {fn.name: tuple(zip(fn.out_offsets, fn.out_widths, strict=True))
          for fn in FUNCTIONS.values()}
@@ -118,6 +122,9 @@ class SpecModel:
     closed: dict[int, HandleKind] = field(default_factory=dict)
     image: bytes | bytearray = field(default_factory=lambda: bytes(SIZE))
 
+    def __post_init__(self) -> None:
+        self.plans = _PLANS[self.revision]
+
     # --- guest memory ----------------------------------------------------------------------
 
     @staticmethod
@@ -130,12 +137,12 @@ class SpecModel:
     def decode(self, fn: Function, args: list[int]) -> list[object] | None:
         """The arguments as the spec reads them, or None when one is not a valid guest value."""
         values: list[object] = []
-        for reading, t, k in _PLANS[fn.name]:
+        for reading, size, k in self.plans[fn.name]:
             a = args[k]
             if reading == _ANY:
                 values.append(a)
             elif reading == _ENUM:
-                if a & U32 >= _ENUM_SIZES[self.revision][t]:  # type: ignore[index]
+                if a & U32 >= size:
                     return None
                 values.append(a & U32)
             elif reading == _STRING:
