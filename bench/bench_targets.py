@@ -185,7 +185,7 @@ def _row(target: str, label: str, calls: int, measured: float, direct: float | N
         print(f"| {target} | {label} | {calls} | {measured:,.0f} | (no crypto) | |")
     else:
         print(f"| {target} | {label} | {calls} | {measured:,.0f} | {direct:,.0f} |"
-              f" {direct / measured:.1f}x |")
+              f" {direct / measured:.2f}x |")
 
 
 if __name__ == "__main__":

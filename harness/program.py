@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from harness import layout
 from harness.abi import FUNCTION_IDS, FUNCTIONS, MAX_ARITY
@@ -33,14 +34,12 @@ class OutRef:
 Arg = int | OutRef
 
 
-@dataclass(frozen=True)
-class Call:
+class Call(NamedTuple):  # tuples: programs are built by the thousand per second
     function: str
     args: tuple[Arg, ...]
 
 
-@dataclass(frozen=True)
-class Segment:
+class Segment(NamedTuple):
     address: int
     data: bytes
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from harness.abi import FUNCTIONS, Errno, Function, OutBufferParam, ResultType
 from harness.findings import Finding, Oracle
 from harness.oracles.memory_image import applied
-from harness.program import OutRef, Program
-from harness.runner import Trace
+from harness.program import Call, OutRef, Program
+from harness.runner import CallResult, Trace, Write
 
 U32 = 0xFFFF_FFFF
 _CLOSERS = {"options_close", "keypair_close", "publickey_close", "secretkey_close"}
@@ -47,59 +47,72 @@ _DEFINED = frozenset(Errno._value2member_map_)
 _SUCCESS = Errno.SUCCESS.value
 
 
-def _inside(address: int, length: int, regions: list[tuple[int, int]]) -> bool:
-    return any(start <= address and address + length <= start + size for start, size in regions)
+def _outside(writes: tuple[Write, ...], regions: list[tuple[int, int]]) -> Write | None:
+    """The first write that lies in none of the regions."""
+    for address, data in writes:
+        end = address + len(data)
+        for start, size in regions:
+            if start <= address and end <= start + size:
+                break
+        else:
+            return address, data
+    return None
+
+
+def _problem(call: Call, result: CallResult, results: tuple[CallResult, ...],
+             image: bytes | bytearray, live: set[int]) -> str | None:
+    """What is wrong with one call that wrote something or succeeded (``image``: memory after
+    it; ``live``: the handles live before it, updated)."""
+    errno, writes = result.errno, result.writes
+    if errno not in _DEFINED:
+        return f"undefined errno {errno}"
+    if errno != _SUCCESS:
+        return f"{Errno(errno).name.lower()} but wrote {len(writes)}x"
+    plan = _PLANS[call.function]
+    args = [(results[a.call].outs[a.index] or 0) if isinstance(a, OutRef) else a
+            for a in call.args]
+    regions = [(args[k] & U32, args[k + 1] & U32) for k in plan.buffers]
+    regions += [(args[offset] & U32, width) for offset, width, _, _ in plan.outs]
+    stray = _outside(writes, regions)
+    if stray is not None:
+        return f"wrote {len(stray[1])} bytes at {stray[0]:#x}, outside its out-regions"
+    written = {(a, len(d)) for a, d in writes}
+    for j, (offset, width, name, is_handle) in enumerate(plan.outs):
+        address = args[offset] & U32
+        if (address, width) not in written:
+            return f"success without writing out-value {name}"
+        value = int.from_bytes(image[address : address + width], "little")
+        if result.outs[j] != value:
+            return f"out-value {name} reads back as {result.outs[j]}, not {value}"
+        if is_handle:
+            returned = result.returned(len(plan.outs))
+            if j >= len(returned):
+                return f"success without writing out-value {name}"
+            if returned[j] in live:
+                return f"returned handle {returned[j]:#x}, which is still live"
+            live.add(returned[j])
+    if plan.closes:
+        # a successful pull may have consumed (and so closed) the output
+        live.discard(args[0] & U32)
+    return None
 
 
 def check_trace(program: Program, trace: Trace) -> Finding | None:
-    backend = (trace.backend,)
     live: set[int] = set()
     image: bytes | bytearray = trace.initial  # copied on its first write
     results = trace.results
     for index, (call, result) in enumerate(zip(program.calls, results, strict=True)):
-        errno, writes = result.errno, result.writes
-        # A failure that wrote nothing has nothing more to check (the commonest call).
-        if errno != _SUCCESS and errno in _DEFINED and not writes:
+        # A failure that wrote nothing has nothing to check (the commonest call).
+        if result.errno != _SUCCESS and result.errno in _DEFINED and not result.writes:
             continue
-
-        def finding(detail: str, fn_name: str = call.function, i: int = index) -> Finding:
-            return Finding(Oracle.INVARIANTS, i, fn_name, backend, detail)
-
-        if errno not in _DEFINED:
-            return finding(f"undefined errno {errno}")
-        if errno != _SUCCESS:
-            return finding(f"{Errno(errno).name.lower()} but wrote {len(writes)}x")
-        plan = _PLANS[call.function]
-        args = [(results[a.call].outs[a.index] or 0) if isinstance(a, OutRef) else a
-                for a in call.args]
-        regions = [(args[k] & U32, args[k + 1] & U32) for k in plan.buffers]
-        regions += [(args[offset] & U32, width) for offset, width, _, _ in plan.outs]
-        for address, data in writes:
-            if not _inside(address, len(data), regions):
-                return finding(f"wrote {len(data)} bytes at {address:#x}, outside its out-regions")
-        image = applied(image, writes)
-        written = {(a, len(d)) for a, d in writes}
-        returned = result.returned(len(plan.outs))
-        for j, (offset, width, name, is_handle) in enumerate(plan.outs):
-            address = args[offset] & U32
-            if (address, width) not in written:
-                return finding(f"success without writing out-value {name}")
-            value = int.from_bytes(image[address : address + width], "little")
-            if result.outs[j] != value:
-                return finding(f"out-value {name} reads back as {result.outs[j]}, not {value}")
-            if is_handle:
-                if j >= len(returned):
-                    return finding(f"success without writing out-value {name}")
-                handle = returned[j]
-                if handle in live:
-                    return finding(f"returned handle {handle:#x}, which is still live")
-                live.add(handle)
-        if plan.closes:
-            # a successful pull may have consumed (and so closed) the output
-            live.discard(args[0] & U32)
+        if result.errno == _SUCCESS:
+            image = applied(image, result.writes)  # the out-values are read back from it
+        problem = _problem(call, result, results, image, live)
+        if problem is not None:
+            return Finding(Oracle.INVARIANTS, index, call.function, (trace.backend,), problem)
     if image != trace.memory:
         first = next(i for i, (a, b) in enumerate(zip(image, trace.memory, strict=True)) if a != b)
-        return Finding(Oracle.INVARIANTS, None, None, backend,
+        return Finding(Oracle.INVARIANTS, None, None, (trace.backend,),
                        f"guest memory changed at {first:#x} outside any logged write")
     return None
 
