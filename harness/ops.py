@@ -14,7 +14,7 @@ import enum
 import struct
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from harness import layout
 from harness.abi import FUNCTIONS, MAX_ARITY, HandleKind
@@ -83,11 +83,10 @@ class ProgramGen:
         return index
 
     def data(self, payload: bytes) -> int:
-        builder = self.builder
-        if builder.cursor + len(payload) + 8 > END:
+        if self.builder.cursor + len(payload) + 8 > END:
             raise Exhausted  # guest memory is full: the input ends here
-        self.last_data = builder.data(payload)
-        return self.last_data
+        self.last_data = address = self.builder.data(payload)
+        return address
 
     def ref(self, kind: HandleKind, selector: int) -> Arg:
         """A handle argument: an earlier handle of ``kind``, or a malformed one."""
@@ -191,8 +190,7 @@ class OpKind:
     emit: Emit
 
 
-@dataclass(frozen=True)
-class Op:
+class Op(NamedTuple):  # a tuple: made for every operation of every input
     kind: OpKind
     values: tuple[Value, ...]
 

@@ -102,15 +102,33 @@ class EncodedProgram:
 
 def encode_program(program: Program) -> EncodedProgram:
     """Encode once; every backend's run (and every oracle) shares the result."""
-    image = bytearray(layout.DATA_SIZE)
-    for segment in program.segments:
-        if segment.address < 0 or segment.address + len(segment.data) > layout.DATA_SIZE:
+    return EncodedProgram(program, encode_calls(program), _image(program.segments))
+
+
+def _image(segments: tuple[Segment, ...]) -> bytes:
+    """Guest memory with every segment in place (a later one wins where they overlap)."""
+    parts: list[bytes | memoryview] = []
+    end = 0
+    for address, data in segments:
+        if address < 0 or address + len(data) > layout.DATA_SIZE:
             raise ProgramError(
-                f"segment at {segment.address:#x} of {len(segment.data)} bytes does not fit"
+                f"segment at {address:#x} of {len(data)} bytes does not fit"
                 f" in {layout.DATA_SIZE} bytes of guest memory"
             )
-        image[segment.address : segment.address + len(segment.data)] = segment.data
-    return EncodedProgram(program, encode_calls(program), bytes(image))
+        if address < end:
+            break  # overlapping or out of order: laid out one by one below
+        parts += (_ZEROS[: address - end], data)
+        end = address + len(data)
+    else:  # the usual layout, in address order: joined at once
+        parts.append(_ZEROS[: layout.DATA_SIZE - end])
+        return b"".join(parts)
+    image = bytearray(layout.DATA_SIZE)
+    for address, data in segments:
+        image[address : address + len(data)] = data
+    return bytes(image)
+
+
+_ZEROS = memoryview(bytes(layout.DATA_SIZE))  # sliced without copying
 
 
 @dataclass
@@ -121,23 +139,18 @@ class ProgramBuilder:
     scratch_size: int = 8
     _segments: list[Segment] = field(default_factory=list)
     _calls: list[Call] = field(default_factory=list)
-    _cursor: int = -1
+    cursor: int = -1  # the first free address (``base`` until data is placed)
 
     def __post_init__(self) -> None:
-        if self._cursor < 0:
-            self._cursor = self.base
-
-    @property
-    def cursor(self) -> int:
-        """The first free address."""
-        return self._cursor
+        if self.cursor < 0:
+            self.cursor = self.base
 
     def data(self, payload: bytes, align: int = 8) -> int:
         """Place ``payload`` in guest memory and return its address."""
-        address = -(-self._cursor // align) * align
+        address = -(-self.cursor // align) * align
         payload = bytes(payload)
         self._segments.append(Segment(address, payload))
-        self._cursor = address + len(payload)
+        self.cursor = address + len(payload)
         return address
 
     def place(self, address: int, payload: bytes) -> int:
@@ -163,4 +176,4 @@ class ProgramBuilder:
 
     def copy(self) -> ProgramBuilder:
         return ProgramBuilder(self.base, self.scratch_size, list(self._segments),
-                              list(self._calls), self._cursor)
+                              list(self._calls), self.cursor)
