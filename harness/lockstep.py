@@ -2,16 +2,15 @@
 
 The first host (the leader) serves the guest: its answers and writes are what the guest sees.
 Every other host (a follower) runs the same method on the same decoded arguments against its
-own handle tables, entropy and backend; its writes are only recorded.  As long as every
-follower answers exactly like the leader (errno, out-values, bytes written), every host's state
-and memory are the same as in a run of its own, so the leader's trace stands for all of them.
-At the first difference, or any exception, the lockstep is *broken*: the caller then runs each
-backend on its own, so every finding is judged on complete, independent traces.
+own handle tables, entropy and backend; its writes are only recorded.  As long as a follower
+answers exactly like the leader (errno, out-values, bytes written), its state and memory are
+the same as in a run of its own, so the leader's trace stands for it.
 
-One difference is expected: a follower that lacks an algorithm the program names (or has one
-the leader lacks) answers ``unsupported_algorithm`` where the leader does not, or the other way
-round.  That follower *departs*: it is left out for the rest of the run, and the caller runs it
-on its own, while the others stay in step.
+At its first different answer (an algorithm one side lacks, a library that refuses what
+another accepts) a follower *departs*: it is left out for the rest of the run, and the caller
+runs the departed ones again, in a lockstep of their own, while the others stay in step.  At
+any exception the lockstep is *broken*: the caller runs each backend on its own, so a crash is
+attributed to its backend.
 """
 
 from __future__ import annotations
@@ -25,7 +24,6 @@ from harness.host import Host
 from harness.memory import RawMemory
 
 _SUCCESS = 0
-_UNSUPPORTED_ALGORITHM = 6
 
 
 class RecordingMemory:
@@ -94,10 +92,7 @@ class Lockstep:
                     self.broken = True
                     break
                 if answer != errno or own[start:] != writes:
-                    if _UNSUPPORTED_ALGORITHM in (errno, answer):
-                        self.departed.append(host)  # a capability difference: on its own
-                    else:
-                        self.broken = True
+                    self.departed.append(host)  # from here on it would see other memory
             return errno
 
         return entry
