@@ -5,8 +5,9 @@ Structure-aware programs over the whole interface: key lifecycles, forged, close
 wrong-kind handles, wild pointers, zero/huge/wrapping lengths, bad enums, overlapping buffers,
 partial pulls.
 
-Every input runs on every backend; a finding of any oracle raises with a one-line signature, so
-libFuzzer saves the input.  Run through `make fuzz TARGET=abi_sequence`, or directly:
+Every input runs on every backend that declares an algorithm it names; a finding of any
+oracle raises with a one-line signature, so libFuzzer saves the input.
+Run through `make fuzz TARGET=abi_sequence`, or directly:
 `fuzz_targets/abi_sequence.py [libFuzzer flags] [corpus dirs]`.
 """
 

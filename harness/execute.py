@@ -1,4 +1,10 @@
-"""Runs one program on every backend and applies every oracle."""
+"""Runs one program on every backend and applies every oracle.
+
+In as few guest runs as the backends allow: a backend whose algorithms the program cannot
+name is left out (harness.nameable); the others share one lockstep run while they answer
+alike, and those that depart from it run on together in another (harness.lockstep).  Traces
+that one run served are identical, and are judged once.
+"""
 
 from __future__ import annotations
 
@@ -70,9 +76,9 @@ class Executor:
     def _run_group(self, encoded: EncodedProgram, names: list[str]
                    ) -> tuple[dict[str, Trace], list[Finding], list[Group]]:
         """Every named backend's trace, in as few guest runs as they allow: one lockstep run
-        while they agree; those that depart from it (an algorithm one side lacks) run on,
-        together, in another.  Returns the traces, any crashes, and the groups of backends
-        whose traces are identical."""
+        while they agree; those that depart from it (a different answer) run on, together,
+        in another.  Returns the traces, any crashes, and the groups of backends whose traces
+        are identical."""
         if len(names) < 2 or not self.use_lockstep:
             return self._independently(encoded, names)
         runner = self._lockstep(names)

@@ -258,8 +258,7 @@ class SpecModel:
         buffer, encoding = values[2], values[3]
         assert isinstance(buffer, tuple)
         length = buffer[1]
-        kind = {"keypair_import": K.KEYPAIR, "publickey_import": K.PUBLICKEY,
-                "secretkey_import": K.SECRETKEY}[name]
+        kind = _KEY_KINDS[name]
         form = self.form(facts, kind, encoding)
         if form is None:
             return _only(E.UNSUPPORTED_ENCODING)
@@ -280,8 +279,7 @@ class SpecModel:
 
     def predict_export(self, name: str, values: list[object]) -> Prediction:
         K = HandleKind
-        kind = {"keypair_export": K.KEYPAIR, "publickey_export": K.PUBLICKEY,
-                "secretkey_export": K.SECRETKEY}[name]
+        kind = _KEY_KINDS[name]
         obj = self.get(kind, values[0])
         if obj is None:
             return _only(E.INVALID_HANDLE)
@@ -405,6 +403,10 @@ class SpecModel:
         return None
 
 
+# the kind of key each import or export is about
+_KEY_KINDS = {f"{prefix}_{verb}": kind for prefix, kind in (
+    ("keypair", HandleKind.KEYPAIR), ("publickey", HandleKind.PUBLICKEY),
+    ("secretkey", HandleKind.SECRETKEY)) for verb in ("import", "export")}
 _CLOSED_KINDS = {"options_close": HandleKind.OPTIONS, "keypair_close": HandleKind.KEYPAIR,
                  "publickey_close": HandleKind.PUBLICKEY,
                  "secretkey_close": HandleKind.SECRETKEY}
