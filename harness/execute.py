@@ -65,7 +65,7 @@ class Executor:
         capability table: a backend whose algorithms the program cannot name has nothing to
         compare; see harness.nameable), or on every backend if none does, and judge it."""
         encoded = encode_program(program)
-        named = self._names.nameable(program, encoded.image)
+        named = self._names.nameable(program, encoded.image, encoded.span)
         names = [n for n, declared in self.capabilities.items() if declared & named] or list(
             self.capabilities)
         traces, crashes, groups = self._run_group(encoded, names)

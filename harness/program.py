@@ -98,15 +98,17 @@ class EncodedProgram:
     program: Program
     records: bytes
     image: bytes
+    span: tuple[int, int]  # the addresses the segments cover: [low, high)
 
 
 def encode_program(program: Program) -> EncodedProgram:
     """Encode once; every backend's run (and every oracle) shares the result."""
-    return EncodedProgram(program, encode_calls(program), _image(program.segments))
+    return EncodedProgram(program, encode_calls(program), *_image(program.segments))
 
 
-def _image(segments: tuple[Segment, ...]) -> bytes:
-    """Guest memory with every segment in place (a later one wins where they overlap)."""
+def _image(segments: tuple[Segment, ...]) -> tuple[bytes, tuple[int, int]]:
+    """Guest memory with every segment in place (a later one wins where they overlap), and
+    the addresses they cover."""
     parts: list[bytes | memoryview] = []
     end = 0
     for address, data in segments:
@@ -121,11 +123,12 @@ def _image(segments: tuple[Segment, ...]) -> bytes:
         end = address + len(data)
     else:  # the usual layout, in address order: joined at once
         parts.append(_ZEROS[: layout.DATA_SIZE - end])
-        return b"".join(parts)
+        return b"".join(parts), (segments[0].address, end) if segments else (0, 0)
     image = bytearray(layout.DATA_SIZE)
     for address, data in segments:
         image[address : address + len(data)] = data
-    return bytes(image)
+    return bytes(image), (min(s.address for s in segments),
+                          max(s.address + len(s.data) for s in segments))
 
 
 _ZEROS = memoryview(bytes(layout.DATA_SIZE))  # sliced without copying

@@ -33,6 +33,13 @@ def test_a_name_is_found_in_any_case_and_across_touching_segments() -> None:
     assert _names_in((0x100, b"X2551\xff9")) == frozenset()
 
 
+def test_names_that_can_overlap_are_each_found() -> None:
+    program = Program((Segment(0x100, b"xABCx"),))
+    image = encode_program(program).image
+    assert Names(["AB", "BC", "ABCD"]).nameable(program, image) == {"AB", "BC"}
+    assert Names(["AB", "CD"]).nameable(program, image) == {"AB"}  # one scan: they cannot
+
+
 def test_many_options_handles_could_spell_a_name() -> None:
     opens = tuple(Call("options_open", (2, 0x200)) for _ in range(0x20))
     assert _names_in((0x100, b"nothing"), calls=opens[:-1]) == frozenset()
