@@ -261,6 +261,73 @@ def _infinity(ctx: CallContext) -> bool:
         ctx.errno(b) == _INVALID_KEY for b in others)
 
 
+def _der_elements(data: bytes) -> list[tuple[int, bytes]] | None:
+    """The (tag, contents) of the elements one after another in ``data``; None unless every
+    one has a definite length in DER's minimal form and together they fill ``data``."""
+    found: list[tuple[int, bytes]] = []
+    position = 0
+    while position < len(data):
+        if position + 2 > len(data) or data[position] & 0x1F == 0x1F:
+            return None  # truncated, or a multi-byte tag (none in these documents)
+        tag, first = data[position], data[position + 1]
+        position += 2
+        length = first
+        if first >= 0x80:
+            width = first & 0x7F
+            length = int.from_bytes(data[position : position + width], "big")
+            if not 1 <= width <= 4 or position + width > len(data) or length < 0x80 or (
+                    data[position] == 0):
+                return None  # indefinite, truncated or not minimal
+            position += width
+        if position + length > len(data):
+            return None
+        found.append((tag, data[position : position + length]))
+        position += length
+    return found
+
+
+def _integers(contents: bytes) -> list[bytes] | None:
+    """The contents of every INTEGER in a DER structure (constructed elements walked into);
+    None if any length is not DER."""
+    elements = _der_elements(contents)
+    if elements is None:
+        return None
+    found: list[bytes] = []
+    for tag, inner in elements:
+        if tag == 0x02:
+            found.append(inner)
+        elif tag & 0x20:
+            more = _integers(inner)
+            if more is None:
+                return None
+            found += more
+    return found
+
+
+def _padded_integer(ctx: CallContext) -> bool:
+    """A private key document whose lengths are all DER but which holds an INTEGER with no
+    content byte or a redundant leading one (in PKCS#8 itself, or in the ECPrivateKey its
+    privateKey holds): read by pycryptodome alone."""
+    if ctx.encoding not in ("pkcs8", "pem") or not ctx.accepted("pycryptodome") or any(
+            ctx.errno(b) != _INVALID_KEY for b in ctx.results if b != "pycryptodome"):
+        return False
+    try:
+        der = pem.unarmor(ctx.data)[2] if ctx.encoding == "pem" else ctx.data
+    except Exception:  # no readable PEM: not this divergence
+        return False
+    top = _der_elements(der)
+    if top is None or len(top) != 1 or top[0][0] != 0x30:
+        return False
+    fields = _der_elements(top[0][1])
+    integers = _integers(top[0][1])
+    if fields is None or integers is None:
+        return False
+    key = next((inner for tag, inner in fields if tag == 0x04), b"")
+    integers += _integers(key) or []  # an ECPrivateKey, when the key is one
+    return any(not n or (len(n) > 1 and (n[0], n[1] >> 7) in ((0x00, 0), (0xFF, 1)))
+               for n in integers)
+
+
 _IMPORTS = frozenset({"publickey_import", "secretkey_import", "keypair_import"})
 PYCRYPTODOME = ("pycryptodome",)
 
@@ -305,6 +372,13 @@ KNOWN_DIVERGENCES: tuple[Divergence, ...] = (
         "OpenSSL (cryptography) reads X25519/X448 v2 only with that key, PyCryptodome with or "
         "without it, asn1crypto (the libsodium backend) has no field for it and reads v1 "
         "only.  Found by the dh target."),
+    Divergence(
+        "pycryptodome-reads-padded-integers", _IMPORTS, PYCRYPTODOME, _padded_integer,
+        "DER writes an INTEGER in as few bytes as it takes, at least one (X.690 section "
+        "8.3.2); PyCryptodome's DER reader also takes an empty one or one with a redundant "
+        "leading byte (a private key document's version), where OpenSSL (cryptography) and "
+        "the libsodium backend's strict reading refuse the document.  Found by the dh "
+        "target."),
     Divergence(
         "pycryptodome-accepts-infinity", frozenset({"publickey_import"}), PYCRYPTODOME,
         _infinity,

@@ -203,3 +203,47 @@ def test_a_non_canonical_public_key_matches_its_secret_key(runner: ProgramRunner
     pk, sk = p.import_public(high), p.import_secret(ALICE_SK)
     p.call("keypair_from_pk_and_sk", OutRef(pk), OutRef(sk), p.out())
     assert errnos(runner.run(p.build())) == [S] * 4
+
+
+# PKCS#8 and SubjectPublicKeyInfo of ALICE_SK / BOB_PK whose only fault is a BER encoding that
+# DER forbids (X.690 sections 8.1.3.5 and 8.3.2): every backend refuses them, except that
+# PyCryptodome reads an INTEGER with no or a redundant content byte (a known divergence).
+_SPKI_HEAD = "300506032b656e"
+
+
+def _pkcs8(version: str = "020100", algorithm: str = _SPKI_HEAD,
+           key: str = "0420" + ALICE_SK.hex(), long_outer: bool = False) -> bytes:
+    body = bytes.fromhex(version + algorithm) + bytes([0x04, len(bytes.fromhex(key))]) + (
+        bytes.fromhex(key))
+    return bytes([0x30]) + (b"\x81" if long_outer else b"") + bytes([len(body)]) + body
+
+
+_NOT_DER_SECRET = {
+    "long-form length of the version": _pkcs8(version="028100"),
+    "long-form length of the document": _pkcs8(long_outer=True),
+    "long-form length of the algorithm": _pkcs8(algorithm="30810506032b656e"),
+    "long-form length of the inner key": _pkcs8(key="048120" + ALICE_SK.hex()),
+}
+_PADDED_VERSION = {"empty version": _pkcs8(version="0200"),
+                   "padded version": _pkcs8(version="02020000")}
+
+
+@pytest.mark.parametrize("document", list(_NOT_DER_SECRET.values()) + list(
+    _PADDED_VERSION.values()), ids=list(_NOT_DER_SECRET) + list(_PADDED_VERSION))
+def test_a_secret_key_document_must_be_der(runner: ProgramRunner, document: bytes) -> None:
+    p = Kx()
+    p.import_secret(_pkcs8(), 1)  # the same key in DER
+    p.import_secret(document, 1)
+    lenient = runner.backend.name == "pycryptodome" and document in _PADDED_VERSION.values()
+    assert errnos(runner.run(p.build())) == [S, S if lenient else Errno.INVALID_KEY]
+
+
+@pytest.mark.parametrize("document", [
+    bytes.fromhex("302b" + _SPKI_HEAD + "03812100") + BOB_PK,
+    bytes.fromhex("30812a" + _SPKI_HEAD + "032100") + BOB_PK,
+], ids=["long-form length of the key", "long-form length of the document"])
+def test_a_public_key_document_must_be_der(runner: ProgramRunner, document: bytes) -> None:
+    p = Kx()
+    p.import_public(bytes.fromhex("302a" + _SPKI_HEAD + "032100") + BOB_PK, 1)
+    p.import_public(document, 1)
+    assert errnos(runner.run(p.build())) == [S, Errno.INVALID_KEY]

@@ -37,6 +37,13 @@ def _der(data: bytes, encoding: KeyEncoding, private: bool) -> bytes:
     return bytes(der)
 
 
+def _require_der(parsed: core.Asn1Value, encoded: bytes, what: str) -> None:
+    """asn1crypto reads BER (long-form lengths, empty or padded INTEGERs, ...); a document
+    must be DER, which is what re-encoding the parsed value gives back."""
+    if parsed.dump(force=True) != encoded:
+        raise invalid_key(f"X25519 {what}: not DER")
+
+
 def _checked_algorithm(algorithm: keys.PrivateKeyAlgorithm | keys.PublicKeyAlgorithm) -> None:
     if algorithm["algorithm"].native != _OID or algorithm["parameters"].native is not None:
         raise invalid_key("not an X25519 key")
@@ -48,6 +55,7 @@ def load_public(data: bytes, encoding: KeyEncoding) -> bytes:
         info = keys.PublicKeyInfo.load(der, strict=True)
         if info.native is None:  # parses every field (asn1crypto parses lazily)
             raise invalid_key("X25519 SubjectPublicKeyInfo: empty")
+        _require_der(info, der, "SubjectPublicKeyInfo")
         _checked_algorithm(info["algorithm"])
         if info["public_key"].unused_bits:  # asn1crypto would clear them from the key
             raise invalid_key("X25519 SubjectPublicKeyInfo: the key is not whole bytes")
@@ -65,11 +73,13 @@ def load_secret(data: bytes, encoding: KeyEncoding) -> bytes:
         # .native parses every field (asn1crypto parses lazily).  asn1crypto's structure has
         # no public key field, so only RFC 5958's v1 (0), the one without it, can be read.
         version = info.native["version"]
+        _require_der(info, der, "PKCS#8")
         if version != 0:
             raise invalid_key(f"X25519 PKCS#8: version {version}")
         _checked_algorithm(info["private_key_algorithm"])
         curve_key = core.OctetString.load(info["private_key"].contents, strict=True)
         raw = curve_key.native
+        _require_der(curve_key, info["private_key"].contents, "CurvePrivateKey")
     except _PARSE_ERRORS as exc:
         raise invalid_key(f"X25519 PKCS#8: {exc}") from exc
     require_length(raw, 32, "X25519 secret key")
