@@ -13,6 +13,7 @@ it declares is a finding.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Mapping
 
@@ -37,11 +38,16 @@ _KEY_EXCHANGE = 2
 _UNSUPPORTED = Errno.UNSUPPORTED_ALGORITHM
 
 
-def _describe(result: CallResult) -> str:
+def _describe(result: CallResult, shown: int | None = None) -> str:
+    """A call's answer: the errno, and on success the out-values and every byte written (the
+    first ``shown`` bytes in hex, then their count and a digest, when it is shortened)."""
     if result.errno != Errno.SUCCESS:
         return Errno(result.errno).name.lower() if 0 <= result.errno <= 30 else str(result.errno)
     written = b"".join(data for _, data in result.writes)
-    return f"success outs={list(result.outs)} wrote={written.hex()[:96]}"
+    text = written.hex() if shown is None or len(written) <= shown else (
+        f"{written[:shown].hex()}...({len(written)} bytes,"
+        f" sha256 {hashlib.sha256(written).hexdigest()[:12]})")
+    return f"success outs={list(result.outs)} wrote={text}"
 
 
 def _blame(views: Mapping[str, str]) -> tuple[str, ...]:
@@ -181,7 +187,7 @@ def check(program: Program, traces: Mapping[str, Trace],
             continue  # identical answers: nothing to describe (the commonest case)
         views = {n: _describe(r) for n, r in results.items()}
         if len(set(views.values())) > 1:
-            detail = " vs ".join(f"{n}={views[n]}" for n in sorted(views))
+            detail = " vs ".join(f"{n}={_describe(results[n], 48)}" for n in sorted(views))
             leader = traces[active[0]]
             context = _context(program, leader, index,
                                memory if active[0] == names[0] else _Memory(leader),
