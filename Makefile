@@ -54,6 +54,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_programs.py
 	$(BIN)/python bench/bench_targets.py
 	$(BIN)/python bench/bench_algorithms.py
+	$(BIN)/python bench/bench_corpus.py
 
 docs: $(STAMP)
 	$(BIN)/kxfuzz abi > docs/ABI.md
