@@ -87,7 +87,7 @@ class Executor:
         except Exception:
             return self._independently(encoded, names)  # where the crash is attributed
         if not runner.in_step:
-            return self._independently(encoded, names)  # a difference: complete traces
+            return self._independently(encoded, names)  # a follower raised: attribute it
         departed = runner.departed
         stayed = [n for n in names if n not in departed]
         traces = {n: _renamed(leader, n) for n in stayed}
