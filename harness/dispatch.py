@@ -109,16 +109,21 @@ class Call:
         values = [decode(args, memory, revision) for decode in self.params]
         return values, [(memory.check(args[i], width)[0], width) for i, width in self.outs]
 
+    def answer(self, host: Host, values: list[Any]) -> tuple[int, tuple[int, ...]]:
+        """Run the host's method: its errno and, on success, its out-values (not written)."""
+        try:
+            return _SUCCESS, getattr(host, self.fn.name)(*values)
+        except CryptoError as error:
+            return int(error.errno), ()
+
     def complete(self, host: Host, values: list[Any], targets: Targets) -> int:
         """Run the host's method; on success write every out-value.  Returns the errno."""
-        try:
-            results = getattr(host, self.fn.name)(*values)
-        except CryptoError as error:
-            return int(error.errno)
-        memory = host.memory
-        for (ptr, width), value in zip(targets, results, strict=True):
-            memory.write(ptr, value.to_bytes(width, "little"))
-        return _SUCCESS
+        errno, results = self.answer(host, values)
+        if errno == _SUCCESS:
+            memory = host.memory
+            for (ptr, width), value in zip(targets, results, strict=True):
+                memory.write(ptr, value.to_bytes(width, "little"))
+        return errno
 
 
 def make_entry(host: Host, fn: Function) -> Entry:

@@ -78,20 +78,25 @@ class Lockstep:
                 # fail the same way on every follower.
                 return errno
             writes = memory.writes[mark:]
+            # A follower's out-values are compared as numbers, not written: the leader's are
+            # its last writes; before them come the method's own (a pull's bytes).
+            n_outs = len(targets) if errno == _SUCCESS else 0
+            own_writes = writes[: len(writes) - n_outs]
+            outs = tuple(int.from_bytes(data, "little") for _, data in writes[len(own_writes):])
             self.followers_used = True
             for host in followers:
                 if self.broken:
                     break
                 if host in self.departed:
                     continue
-                own = host.memory.writes
-                start = len(own)
+                log = host.memory.writes
+                start = len(log)
                 try:
-                    answer = call.complete(host, values, targets)
+                    answer, results = call.answer(host, values)
                 except Exception:
                     self.broken = True
                     break
-                if answer != errno or own[start:] != writes:
+                if answer != errno or results != outs or log[start:] != own_writes:
                     self.departed.append(host)  # from here on it would see other memory
             return errno
 
