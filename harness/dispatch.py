@@ -36,7 +36,7 @@ OPT_SOME, OPT_NONE = 0, 1  # note: `some` is 0
 OPT_OPTIONS_SIZE = 8
 
 Entry = Callable[..., int]
-_SUCCESS = Errno.SUCCESS.value
+SUCCESS = Errno.SUCCESS.value  # as the guest receives it
 _ALGORITHM_TYPES = {t.value: t for t in AlgorithmType}
 
 
@@ -112,14 +112,14 @@ class Call:
     def answer(self, host: Host, values: list[Any]) -> tuple[int, tuple[int, ...]]:
         """Run the host's method: its errno and, on success, its out-values (not written)."""
         try:
-            return _SUCCESS, getattr(host, self.fn.name)(*values)
+            return SUCCESS, getattr(host, self.fn.name)(*values)
         except CryptoError as error:
             return int(error.errno), ()
 
     def complete(self, host: Host, values: list[Any], targets: Targets) -> int:
         """Run the host's method; on success write every out-value.  Returns the errno."""
         errno, results = self.answer(host, values)
-        if errno == _SUCCESS:
+        if errno == SUCCESS:
             memory = host.memory
             for (ptr, width), value in zip(targets, results, strict=True):
                 memory.write(ptr, value.to_bytes(width, "little"))

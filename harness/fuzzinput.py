@@ -41,9 +41,6 @@ class Reader:
         self.pos = pos + fixed.size
         return fixed.unpack_from(self.data, pos)
 
-    def u32(self) -> int:
-        return int.from_bytes(self.take(4), "little")
-
     def blob(self) -> bytes:
         length = int.from_bytes(self.take(2), "little") % (MAX_BLOB + 1)
         return self.take(length)

@@ -18,12 +18,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from harness.abi import Function
-from harness.dispatch import Call, Entry
+from harness.dispatch import SUCCESS, Call, Entry
 from harness.errors import CryptoError
 from harness.host import Host
 from harness.memory import RawMemory
-
-_SUCCESS = 0
 
 
 class RecordingMemory:
@@ -73,14 +71,14 @@ class Lockstep:
                 return int(error.errno)
             contacts = leader.backend_contacts
             errno = call.complete(leader, values, targets)
-            if errno != _SUCCESS and leader.backend_contacts == contacts:
+            if errno != SUCCESS and leader.backend_contacts == contacts:
                 # Failed before reaching the backend, changing nothing: the same code would
                 # fail the same way on every follower.
                 return errno
             writes = memory.writes[mark:]
             # A follower's out-values are compared as numbers, not written: the leader's are
             # its last writes; before them come the method's own (a pull's bytes).
-            n_outs = len(targets) if errno == _SUCCESS else 0
+            n_outs = len(targets) if errno == SUCCESS else 0
             own_writes = writes[: len(writes) - n_outs]
             outs = tuple(int.from_bytes(data, "little") for _, data in writes[len(own_writes):])
             self.followers_used = True
