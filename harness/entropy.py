@@ -6,6 +6,7 @@ so every backend derives the same keys from the same bytes.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from typing import Protocol
@@ -23,9 +24,16 @@ class SeededEntropy:
         self._counter = 0
 
     def draw(self, n: int) -> bytes:
-        block = hashlib.shake_256(self.seed + self._counter.to_bytes(8, "little")).digest(n)
+        block = _shake(self.seed, self._counter, n)
         self._counter += 1
         return block
+
+
+# Every run starts its stream afresh from the same seed, so the same few draws recur in every
+# input (a target's set-up key pair on every backend): remembered rather than rehashed.
+@functools.lru_cache(maxsize=1024)
+def _shake(seed: bytes, counter: int, n: int) -> bytes:
+    return hashlib.shake_256(seed + counter.to_bytes(8, "little")).digest(n)
 
 
 class SystemEntropy:

@@ -159,8 +159,7 @@ class Executor:
         return outcome
 
 def _renamed(trace: Trace, backend: str) -> Trace:
-    """The same trace, as another backend's (``dataclasses.replace`` costs several times
-    more, on the path of every input)."""
+    """The same trace, as another backend's."""
     return Trace(backend, trace.results, trace.initial, trace.memory)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 from harness.abi import AlgorithmType, Errno, HandleKind, KeyEncoding, KeypairEncoding, Revision
 from harness.encapsulation import Encapsulator, reference_encapsulate
@@ -65,6 +66,18 @@ def _unsupported_feature(what: str) -> CryptoError:
     return CryptoError(Errno.UNSUPPORTED_FEATURE, f"{what}: managed keys are not supported")
 
 
+class _Unbound:
+    """The memory of a host no guest is bound to yet: any access is the harness's own bug."""
+
+    def _refuse(self, *args: object) -> NoReturn:
+        raise RuntimeError("host called before a guest memory was bound")
+
+    size = read = write = _refuse
+
+
+_UNBOUND = _Unbound()
+
+
 class Host:
     def __init__(
         self,
@@ -81,7 +94,8 @@ class Host:
         self.handle_limit = handle_limit
         self.entropy: Entropy = entropy if entropy is not None else SeededEntropy()
         self.handles = HandleTables(handle_limit)
-        self._memory: GuestMemory | None = None
+        # a plain attribute, not a checking property: it is read on every call of every run
+        self.memory = GuestMemory(_UNBOUND)
         # (function, index of its first entry in memory.writes) for every call of this run
         self.calls: list[tuple[str, int]] = []
         # How often this run reached the backend: every way into backend code starts with an
@@ -89,14 +103,8 @@ class Host:
         # a run is the same on every backend.
         self.backend_contacts = 0
 
-    @property
-    def memory(self) -> GuestMemory:
-        if self._memory is None:
-            raise RuntimeError("host called before a guest memory was bound")
-        return self._memory
-
     def bind(self, memory: RawMemory) -> None:
-        self._memory = GuestMemory(memory)
+        self.memory = GuestMemory(memory)
 
     def reset(self, entropy: Entropy) -> None:
         """Forget every handle and start a new entropy stream: a run starts from nothing."""

@@ -80,7 +80,7 @@ class Lockstep:
             # its last writes; before them come the method's own (a pull's bytes).
             n_outs = len(targets) if errno == SUCCESS else 0
             own_writes = writes[: len(writes) - n_outs]
-            outs = tuple(int.from_bytes(data, "little") for _, data in writes[len(own_writes):])
+            outs = tuple([int.from_bytes(data, "little") for _, data in writes[len(own_writes):]])
             self.followers_used = True
             for host in followers:
                 if self.broken:

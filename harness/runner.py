@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import struct
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import wasmtime
 
@@ -24,8 +24,7 @@ from impls.base import Backend
 Write = tuple[int, bytes]  # (guest address, bytes written)
 
 
-@dataclass(frozen=True)
-class CallResult:
+class CallResult(NamedTuple):  # tuples: made for every call of every run
     errno: int
     outs: tuple[int | None, ...]  # what the guest read at each out-pointer (None: outside memory)
     writes: tuple[Write, ...]  # every write the host made to guest memory during the call
@@ -33,12 +32,11 @@ class CallResult:
     def returned(self, count: int) -> tuple[int, ...]:
         """The ``count`` out-values the host wrote on success, in order: its last writes.
         They differ from ``outs`` when out-pointers alias (the guest reads the last one)."""
-        return tuple(int.from_bytes(data, "little") for _, data in self.writes[-count:]) if (
+        return tuple([int.from_bytes(data, "little") for _, data in self.writes[-count:]]) if (
             count and len(self.writes) >= count) else ()
 
 
-@dataclass(frozen=True)
-class Trace:
+class Trace(NamedTuple):
     backend: str
     results: tuple[CallResult, ...]
     initial: bytes  # the host-visible memory the run started from

@@ -6,6 +6,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from harness import handles as handles_module
 from harness import memory as memory_module
@@ -15,6 +17,7 @@ from harness.execute import Executor
 from harness.findings import Oracle
 from harness.host import Host
 from harness.oracles.facts import FACTS
+from harness.oracles.model import SpecModel
 from harness.program import OutRef, Program
 from impls import load_all, load_backend
 from impls.base import Backend
@@ -170,3 +173,18 @@ def test_a_backend_refusing_an_algorithm_it_declares_is_a_finding(
 def test_the_model_knows_every_declared_algorithm() -> None:
     for backend in load_all():
         assert set(backend.algorithms) <= set(FACTS), backend.name
+
+
+@given(st.binary(min_size=64, max_size=64),
+       st.lists(st.tuples(st.integers(0, 63), st.binary(min_size=1, max_size=16)), max_size=6),
+       st.integers(0, 64), st.integers(0, 64))
+def test_the_model_reads_memory_under_every_earlier_write(
+        image: bytes, writes: list[tuple[int, bytes]], ptr: int, length: int) -> None:
+    # the model patches writes into what it reads; the guest sees them applied in order
+    writes = [(address, data[: 64 - address]) for address, data in writes]  # inside memory
+    length = min(length, 64 - ptr)
+    expected = bytearray(image)
+    for address, data in writes:
+        expected[address : address + len(data)] = data
+    model = SpecModel(image=image, written=writes)
+    assert model.bytes_at(ptr, length) == bytes(expected[ptr : ptr + length])

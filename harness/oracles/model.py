@@ -34,9 +34,9 @@ from harness.abi import (
 from harness.findings import Finding, Oracle
 from harness.handles import DEFAULT_HANDLE_LIMIT
 from harness.oracles.facts import FACTS, AlgorithmFacts, Form
-from harness.oracles.memory_image import SIZE, applied
+from harness.oracles.memory_image import SIZE
 from harness.program import OutRef, Program
-from harness.runner import CallResult, Trace
+from harness.runner import CallResult, Trace, Write
 
 U32 = 0xFFFF_FFFF
 E = Errno
@@ -121,7 +121,8 @@ class SpecModel:
     algorithms: frozenset[str] = frozenset(FACTS)  # what the backend declares (upper case)
     live: dict[int, Obj] = field(default_factory=dict)
     closed: dict[int, HandleKind] = field(default_factory=dict)
-    image: bytes | bytearray = field(default_factory=lambda: bytes(SIZE))
+    image: bytes = field(default_factory=lambda: bytes(SIZE))  # the program's
+    written: list[Write] = field(default_factory=list)  # every write since, in order
 
     def __post_init__(self) -> None:
         self.plans = _PLANS[self.revision]
@@ -133,7 +134,19 @@ class SpecModel:
         return (ptr & U32) + (length & U32) <= SIZE
 
     def bytes_at(self, ptr: int, length: int) -> bytes:
-        return bytes(self.image[ptr & U32 : (ptr & U32) + (length & U32)])
+        """Guest memory as a call finds it: the program's image under every earlier write
+        (patched into the few bytes read, rather than copying the image at each write)."""
+        start = ptr & U32
+        end = start + (length & U32)
+        chunk = self.image[start:end]
+        overlapping = [(a, d) for a, d in self.written if a < end and a + len(d) > start]
+        if not overlapping:
+            return chunk
+        patched = bytearray(chunk)
+        for address, data in overlapping:
+            low, high = max(address, start), min(address + len(data), end)
+            patched[low - start : high - start] = data[low - address : high - address]
+        return bytes(patched)
 
     def decode(self, fn: Function, args: list[int]) -> list[object] | None:
         """The arguments as the spec reads them, or None when one is not a valid guest value."""
@@ -158,11 +171,12 @@ class SpecModel:
                     return None
                 values.append((a & U32, args[k + 1] & U32))
             else:
-                if not self.valid(a, 8) or self.image[a & U32] not in (0, 1):
+                if not self.valid(a, 8):
                     return None
-                some = self.image[a & U32] == 0
-                handle = int.from_bytes(self.bytes_at((a & U32) + 4, 4), "little")
-                values.append(handle if some else None)
+                struct = self.bytes_at(a, 8)
+                if struct[0] not in (0, 1):
+                    return None
+                values.append(int.from_bytes(struct[4:], "little") if struct[0] == 0 else None)
         for offset, width in _OUTS[fn.name]:
             if not self.valid(args[offset], width):
                 return None
@@ -465,7 +479,7 @@ def check_trace(program: Program, trace: Trace, *, revision: Revision,
         problem = model.step(FUNCTIONS[call.function], args, result)
         if problem is not None:
             return Finding(Oracle.MODEL, index, call.function, (trace.backend,), problem)
-        model.image = applied(model.image, result.writes)
+        model.written += result.writes
     return None
 
 
