@@ -13,7 +13,7 @@ import base64
 import binascii
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from asn1crypto import core, keys, pem
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -37,6 +37,9 @@ class CallContext:
     data: bytes  # its input buffer (key bytes, ciphertext), if any
     results: Mapping[str, CallResult]  # every compared backend's answer
     source: str | None = None  # the function whose out-value its first handle argument is
+    # A pull: every byte each backend pulled from that output over the whole run, in order
+    # (an export pulled in pieces is compared whole)
+    pulled: Mapping[str, bytes] = field(default_factory=dict)
 
     def errno(self, backend: str) -> int:
         return self.results[backend].errno
@@ -50,6 +53,10 @@ class CallContext:
         """The first buffer a successful call wrote (a pulled chunk, an out-value)."""
         writes = self.results[backend].writes
         return writes[0][1] if writes else b""
+
+    def output(self, backend: str) -> bytes:
+        """A pull's whole output as the backend gave it, when known; else what it wrote."""
+        return self.pulled.get(backend, self.written(backend))
 
 
 @dataclass(frozen=True)
@@ -134,14 +141,14 @@ def _xwing_low_order(ctx: CallContext) -> bool:
 
 def _reduced_export(ctx: CallContext) -> bool:
     """pycryptodome pulled the reduced form of the non-canonical u-coordinate the others
-    pulled as given (raw, or in a SubjectPublicKeyInfo pulled whole) from a public-key or
-    key-pair export."""
+    pulled as given (raw, or in a SubjectPublicKeyInfo pulled whole, in one pull or several)
+    from a public-key or key-pair export."""
     if ctx.source not in ("publickey_export", "keypair_export"):
         return False
-    others = {ctx.written(b) for b in ctx.results if b != "pycryptodome"}
+    others = {ctx.output(b) for b in ctx.results if b != "pycryptodome"}
     if len(others) != 1 or ctx.errno("pycryptodome") != SUCCESS:
         return False
-    ours, given = ctx.written("pycryptodome"), others.pop()
+    ours, given = ctx.output("pycryptodome"), others.pop()
     if len(ours) == len(given) and len(given) not in (32, 56):
         ours, given = _spki_key(ours) or b"", _spki_key(given) or b""
     return any(len(given) == length and ours == _canonical(alg, given) != given

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from harness.abi import Errno
 from harness.divergences import BY_NAME, CallContext
+from harness.findings import Finding
 from harness.oracles import differential
-from harness.program import Call, Program
+from harness.program import Call, OutRef, Program
 from harness.runner import CallResult, Trace
 from tests.kx import ALICE_SK
 
@@ -54,3 +55,49 @@ def test_the_differential_compares_every_byte_written() -> None:
     found = differential.check(program, {"a": trace("a", b"\x01"), "b": trace("b", b"\x02")})
     assert [(f.call, f.function) for f in found] == [(0, "array_output_pull")]
     assert "sha256" in found[0].detail
+
+
+# an X25519 SubjectPublicKeyInfo whose u-coordinate has bit 255 set (found by abi_sequence)
+_SPKI_HEAD = bytes.fromhex("302a300506032b656e032100")
+_U = bytes.fromhex("79a631eede1bf901000000c98f12032cdeadd0e7a079398fc786b88cc846ec89")
+
+
+def _export_pulled_in_pieces(pycryptodome_u: bytes) -> list[Finding]:
+    """A public key exported, then pulled 20, 12 and 12 bytes at a time; every backend but
+    pycryptodome exports ``_U`` as imported."""
+    sizes = (20, 12, 12)
+    program = Program((), (
+        Call("publickey_export", (0x4000001, 1, 0x100)),
+        *(Call("array_output_pull", (OutRef(0), 0x200 + 0x40 * k, size, 0x180 + 8 * k))
+          for k, size in enumerate(sizes))))
+
+    def trace(backend: str, u: bytes) -> Trace:
+        document, results, at = _SPKI_HEAD + u, [CallResult(
+            Errno.SUCCESS, (0x2000001,), ((0x100, b"\x01\x00\x00\x02"),))], 0
+        memory = bytearray(0x10000)
+        memory[0x100:0x104] = b"\x01\x00\x00\x02"
+        for k, size in enumerate(sizes):
+            chunk, count = document[at : at + size], size.to_bytes(4, "little")
+            results.append(CallResult(Errno.SUCCESS, (size,),
+                                      ((0x200 + 0x40 * k, chunk), (0x180 + 8 * k, count))))
+            memory[0x200 + 0x40 * k : 0x200 + 0x40 * k + size] = chunk
+            memory[0x180 + 8 * k : 0x184 + 8 * k] = count
+            at += size
+        return Trace(backend, tuple(results), bytes(0x10000), bytes(memory))
+
+    return differential.check(program, {
+        "cryptography": trace("cryptography", _U), "libsodium": trace("libsodium", _U),
+        "pycryptodome": trace("pycryptodome", pycryptodome_u)})
+
+
+def test_a_reduced_export_pulled_in_pieces_is_the_divergence() -> None:
+    reduced = _U[:-1] + bytes([_U[-1] & 0x7F])
+    found = _export_pulled_in_pieces(reduced)
+    assert [(f.call, f.backends, f.divergence) for f in found] == [
+        (3, ("pycryptodome",), "pycryptodome-exports-reduced-u")]
+
+
+def test_another_difference_in_the_last_piece_is_not() -> None:
+    found = _export_pulled_in_pieces(_U[:-1] + b"\x0a")
+    assert [(f.call, f.backends, f.divergence) for f in found] == [
+        (3, ("pycryptodome",), None)]

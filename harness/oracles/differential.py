@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from harness.abi import (
     FUNCTIONS,
@@ -122,10 +122,23 @@ def identical(traces: Mapping[str, Trace]) -> bool:
                for t in values[1:])
 
 
-def _context(program: Program, trace: Trace, index: int, memory: _Memory,
-             results: Mapping[str, CallResult], revision: Revision) -> CallContext:
+def _pulled(program: Program, traces: Mapping[str, Trace], output: OutRef,
+            backends: Iterable[str]) -> dict[str, bytes]:
+    """Every byte each backend pulled from ``output`` (an earlier call's out-value) in the
+    whole run: the buffers of its successful pulls, in order."""
+    pulls = [j for j, call in enumerate(program.calls)
+             if call.function == "array_output_pull" and call.args[0] == output]
+    return {b: b"".join(r.writes[0][1] for r in (traces[b].results[j] for j in pulls)
+                        if r.errno == Errno.SUCCESS and r.writes)
+            for b in backends}
+
+
+def _context(program: Program, traces: Mapping[str, Trace], leader: str, index: int,
+             memory: _Memory, results: Mapping[str, CallResult],
+             revision: Revision) -> CallContext:
     """Call ``index`` as the guest made it, read from the memory before it (every compared
     trace holds the same memory up to a first difference)."""
+    trace = traces[leader]
     call = program.calls[index]
     fn = FUNCTIONS[call.function]
     args = [(trace.results[a.call].outs[a.index] or 0) if isinstance(a, OutRef) else a
@@ -146,7 +159,10 @@ def _context(program: Program, trace: Trace, index: int, memory: _Memory,
     algorithm = algorithm_named(program, trace, index, memory)
     handles = [a for a in call.args if isinstance(a, OutRef)]
     source = program.calls[handles[0].call].function if handles else None
-    return CallContext(call.function, algorithm, encoding, data, results, source)
+    output = call.args[0]
+    pulled = _pulled(program, traces, output, results) if (
+        call.function == "array_output_pull" and isinstance(output, OutRef)) else {}
+    return CallContext(call.function, algorithm, encoding, data, results, source, pulled)
 
 
 def check(program: Program, traces: Mapping[str, Trace],
@@ -188,9 +204,8 @@ def check(program: Program, traces: Mapping[str, Trace],
         views = {n: _describe(r) for n, r in results.items()}
         if len(set(views.values())) > 1:
             detail = " vs ".join(f"{n}={_describe(results[n], 48)}" for n in sorted(views))
-            leader = traces[active[0]]
-            context = _context(program, leader, index,
-                               memory if active[0] == names[0] else _Memory(leader),
+            context = _context(program, traces, active[0], index,
+                               memory if active[0] == names[0] else _Memory(traces[active[0]]),
                                results, revision)
             divergence = known(views, context)
             if divergence is None:
