@@ -139,20 +139,50 @@ def _xwing_low_order(ctx: CallContext) -> bool:
             and _low_order("X25519", ctx.data[-32:]))
 
 
+# What the reduction works with: the prime, the bits of a u-coordinate once X25519 has cleared
+# bit 255, and the DER SubjectPublicKeyInfo before the key (RFC 8410)
+_REDUCTION = {
+    "X25519": (x25519_common.P, 255, bytes.fromhex("302a300506032b656e032100")),
+    "X448": (x448_common.P, 448, bytes.fromhex("3042300506032b656f033900")),
+}
+
+
+def _reduced_key(algorithm: str, given: bytes, ours: bytes) -> bool:
+    """Whether ``ours`` is the reduced form of the non-canonical u-coordinate ``given``, or,
+    when only their first bytes were pulled, can be its start.  Of a u-coordinate whose high
+    bytes are unknown, the reduction changes the first bytes only if u >= p, and then they are
+    those of u - p (the borrow runs from the low bytes up)."""
+    prime, bits, _ = _REDUCTION[algorithm]
+    length = len(given)
+    if len(ours) != length or not 0 < length <= _MONTGOMERY[algorithm][0]:
+        return False
+    if length == _MONTGOMERY[algorithm][0]:
+        return ours == _canonical(algorithm, given) != given
+    start, window = int.from_bytes(given, "little"), 1 << (8 * length)
+    return (start + (1 << bits) - window >= prime  # some completion of it is at least p
+            and ours == ((start - prime) % window).to_bytes(length, "little"))
+
+
 def _reduced_export(ctx: CallContext) -> bool:
     """pycryptodome pulled the reduced form of the non-canonical u-coordinate the others
-    pulled as given (raw, or in a SubjectPublicKeyInfo pulled whole, in one pull or several)
-    from a public-key or key-pair export."""
+    pulled as given from a public-key or key-pair export: raw or in a DER
+    SubjectPublicKeyInfo (whole, or its start when not pulled to the end), or in a whole PEM
+    document; in one pull or several."""
     if ctx.source not in ("publickey_export", "keypair_export"):
         return False
     others = {ctx.output(b) for b in ctx.results if b != "pycryptodome"}
     if len(others) != 1 or ctx.errno("pycryptodome") != SUCCESS:
         return False
     ours, given = ctx.output("pycryptodome"), others.pop()
-    if len(ours) == len(given) and len(given) not in (32, 56):
-        ours, given = _spki_key(ours) or b"", _spki_key(given) or b""
-    return any(len(given) == length and ours == _canonical(alg, given) != given
-               for alg, (length, _, _) in _MONTGOMERY.items())
+    for algorithm, (_, _, head) in _REDUCTION.items():
+        if _reduced_key(algorithm, given, ours) or (
+                given.startswith(head) and ours.startswith(head)
+                and _reduced_key(algorithm, given[len(head):], ours[len(head):])):
+            return True
+    given_key, our_key = _spki_key(given), _spki_key(ours)  # a PEM document, pulled whole
+    return given_key is not None and our_key is not None and any(
+        len(given_key) == _MONTGOMERY[algorithm][0] and _reduced_key(algorithm, given_key, our_key)
+        for algorithm in _REDUCTION)
 
 
 # RFC 7468's stricttextualmsg (section 3): nothing before or after but line breaks, base64 in

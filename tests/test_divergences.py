@@ -60,20 +60,20 @@ def test_the_differential_compares_every_byte_written() -> None:
 # an X25519 SubjectPublicKeyInfo whose u-coordinate has bit 255 set (found by abi_sequence)
 _SPKI_HEAD = bytes.fromhex("302a300506032b656e032100")
 _U = bytes.fromhex("79a631eede1bf901000000c98f12032cdeadd0e7a079398fc786b88cc846ec89")
+_P = 2**255 - 19
+_P_PLUS_5 = (_P + 5).to_bytes(32, "little")  # non-canonical: reduced, it is 5
 
 
-def _export_pulled_in_pieces(pycryptodome_u: bytes) -> list[Finding]:
-    """A public key exported, then pulled 20, 12 and 12 bytes at a time; every backend but
-    pycryptodome exports ``_U`` as imported."""
-    sizes = (20, 12, 12)
+def _export_pulled(given: bytes, pycryptodome: bytes, sizes: tuple[int, ...]) -> list[Finding]:
+    """A public key exported, then pulled ``sizes`` bytes at a time (perhaps not to the end);
+    every backend but pycryptodome exports ``given``."""
     program = Program((), (
         Call("publickey_export", (0x4000001, 1, 0x100)),
         *(Call("array_output_pull", (OutRef(0), 0x200 + 0x40 * k, size, 0x180 + 8 * k))
           for k, size in enumerate(sizes))))
 
-    def trace(backend: str, u: bytes) -> Trace:
-        document, results, at = _SPKI_HEAD + u, [CallResult(
-            Errno.SUCCESS, (0x2000001,), ((0x100, b"\x01\x00\x00\x02"),))], 0
+    def trace(backend: str, document: bytes) -> Trace:
+        results, at = [CallResult(Errno.SUCCESS, (0x2000001,), ((0x100, b"\x01\x00\x00\x02"),))], 0
         memory = bytearray(0x10000)
         memory[0x100:0x104] = b"\x01\x00\x00\x02"
         for k, size in enumerate(sizes):
@@ -86,18 +86,44 @@ def _export_pulled_in_pieces(pycryptodome_u: bytes) -> list[Finding]:
         return Trace(backend, tuple(results), bytes(0x10000), bytes(memory))
 
     return differential.check(program, {
-        "cryptography": trace("cryptography", _U), "libsodium": trace("libsodium", _U),
-        "pycryptodome": trace("pycryptodome", pycryptodome_u)})
+        "cryptography": trace("cryptography", given), "libsodium": trace("libsodium", given),
+        "pycryptodome": trace("pycryptodome", pycryptodome)})
+
+
+def _verdict(found: list[Finding]) -> list[tuple[int | None, str | None]]:
+    return [(f.call, f.divergence) for f in found if "pycryptodome" in f.backends]
+
+
+_KNOWN = "pycryptodome-exports-reduced-u"
 
 
 def test_a_reduced_export_pulled_in_pieces_is_the_divergence() -> None:
     reduced = _U[:-1] + bytes([_U[-1] & 0x7F])
-    found = _export_pulled_in_pieces(reduced)
-    assert [(f.call, f.backends, f.divergence) for f in found] == [
-        (3, ("pycryptodome",), "pycryptodome-exports-reduced-u")]
+    assert _verdict(_export_pulled(_SPKI_HEAD + _U, _SPKI_HEAD + reduced, (20, 12, 12))) == [
+        (3, _KNOWN)]
 
 
 def test_another_difference_in_the_last_piece_is_not() -> None:
-    found = _export_pulled_in_pieces(_U[:-1] + b"\x0a")
-    assert [(f.call, f.backends, f.divergence) for f in found] == [
-        (3, ("pycryptodome",), None)]
+    assert _verdict(_export_pulled(_SPKI_HEAD + _U, _SPKI_HEAD + _U[:-1] + b"\x0a",
+                                   (20, 12, 12))) == [(3, None)]
+
+
+def test_a_reduced_export_pulled_only_in_part_is_the_divergence() -> None:
+    reduced = (5).to_bytes(32, "little")
+    assert _verdict(_export_pulled(_P_PLUS_5, reduced, (20,))) == [(1, _KNOWN)]
+    assert _verdict(_export_pulled(_SPKI_HEAD + _P_PLUS_5, _SPKI_HEAD + reduced, (8, 10))) == [
+        (2, _KNOWN)]
+    x448_p_plus_3 = (2**448 - 2**224 - 1 + 3).to_bytes(56, "little")
+    assert _verdict(_export_pulled(x448_p_plus_3, (3).to_bytes(56, "little"), (30,))) == [
+        (1, _KNOWN)]
+
+
+def test_a_start_no_reduction_can_give_is_not() -> None:
+    # another value than u - p
+    assert _verdict(_export_pulled(_P_PLUS_5, (6).to_bytes(32, "little"), (20,))) == [
+        (1, None)]
+    # u - p, but of a start that no u >= p has (u is then below p, and its start unchanged)
+    start = bytes(20)
+    wrapped = ((0 - _P) % 2**160).to_bytes(20, "little")
+    assert _verdict(_export_pulled(start + bytes(12), wrapped + bytes(12), (20,))) == [
+        (1, None)]
