@@ -13,7 +13,7 @@ import base64
 import binascii
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from asn1crypto import core, keys, pem
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -28,6 +28,15 @@ SUCCESS, _INVALID_KEY, _VERIFICATION_FAILED = Errno.SUCCESS, Errno.INVALID_KEY, 
 
 
 @dataclass(frozen=True)
+class Export:
+    """The output of a successful ``publickey_export``, as a pull from it sees it."""
+
+    algorithm: str | None  # of the exported key: the name passed by the call that made it
+    encoding: str | None  # "raw", "pkcs8", "pem", ...
+    pulled: Mapping[str, bytes]  # every byte each backend pulled from it in the whole run
+
+
+@dataclass(frozen=True)
 class CallContext:
     """A call on which backends disagree, as the guest made it."""
 
@@ -36,10 +45,7 @@ class CallContext:
     encoding: str | None  # the encoding it passes ("raw", "pem", ...), if any
     data: bytes  # its input buffer (key bytes, ciphertext), if any
     results: Mapping[str, CallResult]  # every compared backend's answer
-    source: str | None = None  # the function whose out-value its first handle argument is
-    # A pull: every byte each backend pulled from that output over the whole run, in order
-    # (an export pulled in pieces is compared whole)
-    pulled: Mapping[str, bytes] = field(default_factory=dict)
+    export: Export | None = None  # a pull: the public-key export it pulls from, if it is one
 
     def errno(self, backend: str) -> int:
         return self.results[backend].errno
@@ -53,10 +59,6 @@ class CallContext:
         """The first buffer a successful call wrote (a pulled chunk, an out-value)."""
         writes = self.results[backend].writes
         return writes[0][1] if writes else b""
-
-    def output(self, backend: str) -> bytes:
-        """A pull's whole output as the backend gave it, when known; else what it wrote."""
-        return self.pulled.get(backend, self.written(backend))
 
 
 @dataclass(frozen=True)
@@ -139,50 +141,44 @@ def _xwing_low_order(ctx: CallContext) -> bool:
             and _low_order("X25519", ctx.data[-32:]))
 
 
-# What the reduction works with: the prime, the bits of a u-coordinate once X25519 has cleared
-# bit 255, and the DER SubjectPublicKeyInfo before the key (RFC 8410)
-_REDUCTION = {
-    "X25519": (x25519_common.P, 255, bytes.fromhex("302a300506032b656e032100")),
-    "X448": (x448_common.P, 448, bytes.fromhex("3042300506032b656f033900")),
-}
+# The DER SubjectPublicKeyInfo of each Montgomery algorithm's key, before the key (RFC 8410)
+_SPKI_HEADS = {"X25519": bytes.fromhex("302a300506032b656e032100"),
+               "X448": bytes.fromhex("3042300506032b656f033900")}
 
 
-def _reduced_key(algorithm: str, given: bytes, ours: bytes) -> bool:
-    """Whether ``ours`` is the reduced form of the non-canonical u-coordinate ``given``, or,
-    when only their first bytes were pulled, can be its start.  Of a u-coordinate whose high
-    bytes are unknown, the reduction changes the first bytes only if u >= p, and then they are
-    those of u - p (the borrow runs from the low bytes up)."""
-    prime, bits, _ = _REDUCTION[algorithm]
-    length = len(given)
-    if len(ours) != length or not 0 < length <= _MONTGOMERY[algorithm][0]:
-        return False
-    if length == _MONTGOMERY[algorithm][0]:
-        return ours == _canonical(algorithm, given) != given
-    start, window = int.from_bytes(given, "little"), 1 << (8 * length)
-    return (start + (1 << bits) - window >= prime  # some completion of it is at least p
-            and ours == ((start - prime) % window).to_bytes(length, "little"))
+def _armored_der(text: bytes) -> bytes:
+    """The DER in a public key PEM document written as every library here writes one (the
+    PUBLIC KEY label, base64 in 64-column lines, a final line break); b"" for anything else."""
+    try:
+        der = pem.unarmor(text)[2]
+    except Exception:  # any malformed document: asn1crypto raises assorted errors
+        return b""
+    return der if pem.armor("PUBLIC KEY", der) == text else b""
 
 
 def _reduced_export(ctx: CallContext) -> bool:
-    """pycryptodome pulled the reduced form of the non-canonical u-coordinate the others
-    pulled as given from a public-key or key-pair export: raw or in a DER
-    SubjectPublicKeyInfo (whole, or its start when not pulled to the end), or in a whole PEM
-    document; in one pull or several."""
-    if ctx.source not in ("publickey_export", "keypair_export"):
+    """pycryptodome pulled, in one pull or several, a whole X25519/X448 public-key export
+    (raw, DER or PEM) that is the others' but for its key: the reduced form of the
+    non-canonical u-coordinate they exported as imported."""
+    export = ctx.export
+    if export is None or export.algorithm not in _SPKI_HEADS or (
+            ctx.errno("pycryptodome") != SUCCESS):
         return False
-    others = {ctx.output(b) for b in ctx.results if b != "pycryptodome"}
-    if len(others) != 1 or ctx.errno("pycryptodome") != SUCCESS:
+    others = {export.pulled[b] for b in ctx.results if b != "pycryptodome"}
+    if len(others) != 1:
         return False
-    ours, given = ctx.output("pycryptodome"), others.pop()
-    for algorithm, (_, _, head) in _REDUCTION.items():
-        if _reduced_key(algorithm, given, ours) or (
-                given.startswith(head) and ours.startswith(head)
-                and _reduced_key(algorithm, given[len(head):], ours[len(head):])):
-            return True
-    given_key, our_key = _spki_key(given), _spki_key(ours)  # a PEM document, pulled whole
-    return given_key is not None and our_key is not None and any(
-        len(given_key) == _MONTGOMERY[algorithm][0] and _reduced_key(algorithm, given_key, our_key)
-        for algorithm in _REDUCTION)
+    ours, given = export.pulled["pycryptodome"], others.pop()
+    if export.encoding == "pem":
+        ours, given = _armored_der(ours), _armored_der(given)
+    elif export.encoding != "pkcs8" and export.encoding != "raw":
+        return False
+    if export.encoding != "raw":  # a SubjectPublicKeyInfo: the same head, then the key
+        head = _SPKI_HEADS[export.algorithm]
+        if not (given.startswith(head) and ours.startswith(head)):
+            return False
+        ours, given = ours[len(head):], given[len(head):]
+    return (len(given) == _MONTGOMERY[export.algorithm][0]
+            and ours == _canonical(export.algorithm, given) != given)
 
 
 # RFC 7468's stricttextualmsg (section 3): nothing before or after but line breaks, base64 in

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from asn1crypto import pem
+
 from harness.abi import Errno
 from harness.divergences import BY_NAME, CallContext
 from harness.findings import Finding
@@ -60,70 +62,82 @@ def test_the_differential_compares_every_byte_written() -> None:
 # an X25519 SubjectPublicKeyInfo whose u-coordinate has bit 255 set (found by abi_sequence)
 _SPKI_HEAD = bytes.fromhex("302a300506032b656e032100")
 _U = bytes.fromhex("79a631eede1bf901000000c98f12032cdeadd0e7a079398fc786b88cc846ec89")
-_P = 2**255 - 19
-_P_PLUS_5 = (_P + 5).to_bytes(32, "little")  # non-canonical: reduced, it is 5
+_REDUCED = _U[:-1] + bytes([_U[-1] & 0x7F])
+_KNOWN = "pycryptodome-exports-reduced-u"
+_RAW, _DER, _PEM = 0, 1, 2  # key encodings (jan2022)
+_PK = b"\x01\x00\x00\x04"  # public key handle 0x4000001
+_OUTPUT = b"\x01\x00\x00\x02"  # array_output handle 0x2000001
 
 
-def _export_pulled(given: bytes, pycryptodome: bytes, sizes: tuple[int, ...]) -> list[Finding]:
-    """A public key exported, then pulled ``sizes`` bytes at a time (perhaps not to the end);
-    every backend but pycryptodome exports ``given``."""
+def _export_pulled(given: bytes, pycryptodome: bytes, sizes: tuple[int, ...], *,
+                   encoding: int = _DER, algorithm: bytes = b"X25519",
+                   import_errno: Errno = Errno.SUCCESS) -> list[Finding]:
+    """A public key imported (its bytes do not matter here), exported and pulled ``sizes``
+    bytes at a time; every backend but pycryptodome exports ``given``."""
+    first_pull = 2
     program = Program((), (
-        Call("publickey_export", (0x4000001, 1, 0x100)),
-        *(Call("array_output_pull", (OutRef(0), 0x200 + 0x40 * k, size, 0x180 + 8 * k))
+        Call("publickey_import", (2, 0x40, len(algorithm), 0x60, 32, _RAW, 0x80)),
+        Call("publickey_export", (OutRef(0), encoding, 0x100)),
+        *(Call("array_output_pull", (OutRef(1), 0x200 + 0x40 * k, size, 0x180 + 8 * k))
           for k, size in enumerate(sizes))))
+    initial = bytearray(0x10000)
+    initial[0x40 : 0x40 + len(algorithm)] = algorithm
 
     def trace(backend: str, document: bytes) -> Trace:
-        results, at = [CallResult(Errno.SUCCESS, (0x2000001,), ((0x100, b"\x01\x00\x00\x02"),))], 0
-        memory = bytearray(0x10000)
-        memory[0x100:0x104] = b"\x01\x00\x00\x02"
+        memory = bytearray(initial)
+        imported = (CallResult(Errno.SUCCESS, (0x4000001,), ((0x80, _PK),))
+                    if import_errno == Errno.SUCCESS else CallResult(import_errno, (0,), ()))
+        results, at = [imported, CallResult(Errno.SUCCESS, (0x2000001,), ((0x100, _OUTPUT),))], 0
         for k, size in enumerate(sizes):
-            chunk, count = document[at : at + size], size.to_bytes(4, "little")
-            results.append(CallResult(Errno.SUCCESS, (size,),
-                                      ((0x200 + 0x40 * k, chunk), (0x180 + 8 * k, count))))
-            memory[0x200 + 0x40 * k : 0x200 + 0x40 * k + size] = chunk
-            memory[0x180 + 8 * k : 0x184 + 8 * k] = count
+            chunk, count = document[at : at + size], len(document[at : at + size])
+            results.append(CallResult(Errno.SUCCESS, (count,), (
+                (0x200 + 0x40 * k, chunk), (0x180 + 8 * k, count.to_bytes(4, "little")))))
             at += size
-        return Trace(backend, tuple(results), bytes(0x10000), bytes(memory))
+        for result in results:
+            for address, data in result.writes:
+                memory[address : address + len(data)] = data
+        return Trace(backend, tuple(results), bytes(initial), bytes(memory))
 
-    return differential.check(program, {
+    found = differential.check(program, {
         "cryptography": trace("cryptography", given), "libsodium": trace("libsodium", given),
         "pycryptodome": trace("pycryptodome", pycryptodome)})
+    return [f for f in found if f.call is not None and f.call >= first_pull]
 
 
 def _verdict(found: list[Finding]) -> list[tuple[int | None, str | None]]:
-    return [(f.call, f.divergence) for f in found if "pycryptodome" in f.backends]
+    return [(f.call, f.divergence) for f in found]
 
 
-_KNOWN = "pycryptodome-exports-reduced-u"
+def test_a_reduced_export_is_the_divergence_however_it_is_pulled() -> None:
+    der, reduced = _SPKI_HEAD + _U, _SPKI_HEAD + _REDUCED
+    assert _verdict(_export_pulled(der, reduced, (44,))) == [(2, _KNOWN)]
+    assert _verdict(_export_pulled(der, reduced, (20, 12, 12))) == [(4, _KNOWN)]
+    assert _verdict(_export_pulled(_U, _REDUCED, (16, 16), encoding=_RAW)) == [(3, _KNOWN)]
+    armored = pem.armor("PUBLIC KEY", der), pem.armor("PUBLIC KEY", reduced)
+    assert _verdict(_export_pulled(*armored, (60, 60), encoding=_PEM)) == [(3, _KNOWN)]
+    p_plus_3 = (2**448 - 2**224 - 1 + 3).to_bytes(56, "little")  # X448: reduced, it is 3
+    assert _verdict(_export_pulled(p_plus_3, (3).to_bytes(56, "little"), (56,),
+                                   encoding=_RAW, algorithm=b"X448")) == [(2, _KNOWN)]
 
 
-def test_a_reduced_export_pulled_in_pieces_is_the_divergence() -> None:
-    reduced = _U[:-1] + bytes([_U[-1] & 0x7F])
-    assert _verdict(_export_pulled(_SPKI_HEAD + _U, _SPKI_HEAD + reduced, (20, 12, 12))) == [
-        (3, _KNOWN)]
-
-
-def test_another_difference_in_the_last_piece_is_not() -> None:
-    assert _verdict(_export_pulled(_SPKI_HEAD + _U, _SPKI_HEAD + _U[:-1] + b"\x0a",
-                                   (20, 12, 12))) == [(3, None)]
-
-
-def test_a_reduced_export_pulled_only_in_part_is_the_divergence() -> None:
-    reduced = (5).to_bytes(32, "little")
-    assert _verdict(_export_pulled(_P_PLUS_5, reduced, (20,))) == [(1, _KNOWN)]
-    assert _verdict(_export_pulled(_SPKI_HEAD + _P_PLUS_5, _SPKI_HEAD + reduced, (8, 10))) == [
-        (2, _KNOWN)]
-    x448_p_plus_3 = (2**448 - 2**224 - 1 + 3).to_bytes(56, "little")
-    assert _verdict(_export_pulled(x448_p_plus_3, (3).to_bytes(56, "little"), (30,))) == [
-        (1, _KNOWN)]
-
-
-def test_a_start_no_reduction_can_give_is_not() -> None:
-    # another value than u - p
-    assert _verdict(_export_pulled(_P_PLUS_5, (6).to_bytes(32, "little"), (20,))) == [
-        (1, None)]
-    # u - p, but of a start that no u >= p has (u is then below p, and its start unchanged)
-    start = bytes(20)
-    wrapped = ((0 - _P) % 2**160).to_bytes(20, "little")
-    assert _verdict(_export_pulled(start + bytes(12), wrapped + bytes(12), (20,))) == [
-        (1, None)]
+def test_other_differences_in_an_export_are_not() -> None:
+    der = _SPKI_HEAD + _U
+    p_plus_5 = (2**255 - 19 + 5).to_bytes(32, "little")  # reduced, it is 5
+    cases = [
+        (der, _SPKI_HEAD + _U[:-1] + b"\x0a", (20, 12, 12), {}),  # another last byte
+        (p_plus_5, (5).to_bytes(32, "little"), (20,), {"encoding": _RAW}),  # not to the end
+        (der + b"\xde\xad", _SPKI_HEAD + _REDUCED + b"\xde\xad", (46,), {}),  # bytes after it
+        (der, b"\x31" + der[1:-1] + _REDUCED[-1:], (44,), {}),  # another document too
+        (der, _SPKI_HEAD + _REDUCED, (44,), {"algorithm": b"X448"}),  # another algorithm's
+        (_U, _REDUCED, (32,), {"encoding": _DER}),  # raw bytes where DER was asked for
+        (der, _SPKI_HEAD + _REDUCED, (44,), {"import_errno": Errno.INVALID_KEY}),  # no key
+    ]
+    for given, ours, sizes, options in cases:
+        verdict = _verdict(_export_pulled(given, ours, sizes, **options))  # type: ignore[arg-type]
+        assert verdict and verdict[0][1] is None, (given.hex(), ours.hex(), sizes, options)
+    armored = pem.armor("PUBLIC KEY", der)
+    for ours, sizes in ((pem.armor("PRIVATE KEY", _SPKI_HEAD + _REDUCED), (120,)),  # label
+                        (pem.armor("PUBLIC KEY", _SPKI_HEAD + _REDUCED) + b"x", (120,)),
+                        (pem.armor("PUBLIC KEY", _SPKI_HEAD + _REDUCED), (100,))):  # a part
+        verdict = _verdict(_export_pulled(armored, ours, sizes, encoding=_PEM))
+        assert verdict and verdict[0][1] is None, (ours, sizes)

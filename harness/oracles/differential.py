@@ -27,7 +27,7 @@ from harness.abi import (
     decode_key_encoding,
     decode_keypair_encoding,
 )
-from harness.divergences import CallContext, known
+from harness.divergences import CallContext, Export, known
 from harness.findings import Finding, Oracle
 from harness.oracles.memory_image import apply
 from harness.program import OutRef, Program
@@ -157,12 +157,45 @@ def _context(program: Program, traces: Mapping[str, Trace], leader: str, index: 
             ptr, length = args[k] & 0xFFFF_FFFF, args[k + 1] & 0xFFFF_FFFF
             data = bytes(image[ptr : ptr + length]) if ptr + length <= len(image) else b""
     algorithm = algorithm_named(program, trace, index, memory)
-    handles = [a for a in call.args if isinstance(a, OutRef)]
-    source = program.calls[handles[0].call].function if handles else None
-    output = call.args[0]
-    pulled = _pulled(program, traces, output, results) if (
-        call.function == "array_output_pull" and isinstance(output, OutRef)) else {}
-    return CallContext(call.function, algorithm, encoding, data, results, source, pulled)
+    export = _export(program, traces, leader, index, results, revision) if (
+        call.function == "array_output_pull") else None
+    return CallContext(call.function, algorithm, encoding, data, results, export)
+
+
+def _export(program: Program, traces: Mapping[str, Trace], leader: str, index: int,
+            results: Mapping[str, CallResult], revision: Revision) -> Export | None:
+    """The export pull ``index`` reads from: the output of a ``publickey_export`` that
+    succeeded on every compared backend, named by its out-value."""
+    output = program.calls[index].args[0]
+    if not isinstance(output, OutRef):
+        return None
+    made = program.calls[output.call]
+    if made.function != "publickey_export" or any(
+            traces[b].results[output.call].errno != Errno.SUCCESS for b in results):
+        return None
+    trace = traces[leader]
+    args = [(trace.results[a.call].outs[a.index] or 0) if isinstance(a, OutRef) else a
+            for a in made.args]
+    encoding = decode_key_encoding(args[1] & 0xFFFF_FFFF, revision)
+    return Export(_key_algorithm(program, trace, output.call),
+                  None if encoding is None else encoding.value,
+                  _pulled(program, traces, output, results))
+
+
+def _key_algorithm(program: Program, trace: Trace, index: int) -> str | None:
+    """The algorithm of the key call ``index`` takes first: the name passed by the call that
+    made it, traced back through calls that took it from another (a key pair's public key),
+    every one of them successful."""
+    while True:
+        handles = [a for a in program.calls[index].args if isinstance(a, OutRef)]
+        if not handles or handles[0].call >= index:
+            return None
+        index = handles[0].call
+        if trace.results[index].errno != Errno.SUCCESS:
+            return None
+        name = algorithm_named(program, trace, index)
+        if name is not None:
+            return name
 
 
 def check(program: Program, traces: Mapping[str, Trace],
