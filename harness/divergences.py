@@ -13,7 +13,7 @@ import base64
 import binascii
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from asn1crypto import core, keys, pem
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -46,6 +46,8 @@ class CallContext:
     data: bytes  # its input buffer (key bytes, ciphertext), if any
     results: Mapping[str, CallResult]  # every compared backend's answer
     export: Export | None = None  # a pull: the public-key export it pulls from, if it is one
+    # A backend that raised at this call instead of answering: "ExceptionType: message"
+    crashed: Mapping[str, str] = field(default_factory=dict)
 
     def errno(self, backend: str) -> int:
         return self.results[backend].errno
@@ -179,6 +181,28 @@ def _reduced_export(ctx: CallContext) -> bool:
         ours, given = ours[len(head):], given[len(head):]
     return (len(given) == _MONTGOMERY[export.algorithm][0]
             and ours == _canonical(export.algorithm, given) != given)
+
+
+# RFC 8410's curve keys: the private key's length, by the algorithm's OID
+_CURVE_KEY_LENGTHS = {"1.3.101.110": 32, "1.3.101.111": 56, "1.3.101.112": 32,
+                      "1.3.101.113": 57}
+
+
+def _curve_key_of_another_length(ctx: CallContext) -> bool:
+    """cryptography raised InternalError on a private key document (DER or PEM) whose
+    algorithm is an RFC 8410 curve and whose CurvePrivateKey is a well-formed OCTET STRING
+    of another length than the curve's; every other backend refused it."""
+    if not ctx.crashed.get("cryptography", "").startswith("InternalError:") or (
+            ctx.encoding not in ("pkcs8", "pem")):
+        return False
+    if not ctx.results or any(r.errno != _INVALID_KEY for r in ctx.results.values()):
+        return False
+    der = ctx.data if ctx.encoding == "pkcs8" else pem.unarmor(ctx.data)[2]
+    info = keys.PrivateKeyInfo.load(der)
+    length = _CURVE_KEY_LENGTHS.get(info["private_key_algorithm"]["algorithm"].dotted)
+    inner = core.load(info["private_key"].contents)
+    return (length is not None and isinstance(inner, core.OctetString)
+            and len(inner.contents) != length)
 
 
 # RFC 7468's stricttextualmsg (section 3): nothing before or after but line breaks, base64 in
@@ -363,6 +387,7 @@ def _padded_integer(ctx: CallContext) -> bool:
 
 _IMPORTS = frozenset({"publickey_import", "secretkey_import", "keypair_import"})
 PYCRYPTODOME = ("pycryptodome",)
+CRYPTOGRAPHY = ("cryptography",)
 
 KNOWN_DIVERGENCES: tuple[Divergence, ...] = (
     Divergence(
@@ -418,6 +443,16 @@ KNOWN_DIVERGENCES: tuple[Divergence, ...] = (
         "PyCryptodome decodes the uncompressed point 04 || 0 || 0 as the point at infinity and "
         "imports it as a NIST-curve public key (kx_dh then fails); cryptography refuses it, "
         "as SEC 1 section 2.3.4 requires (the infinity point is the single byte 00)."),
+    Divergence(
+        "cryptography-internal-error-on-curve-key-length",
+        frozenset({"secretkey_import", "keypair_import"}), CRYPTOGRAPHY,
+        _curve_key_of_another_length,
+        "cryptography 50 raises InternalError (its signal of an OpenSSL error it did not "
+        "expect), not ValueError, on a PKCS#8 X25519/X448/Ed25519/Ed448 private key whose "
+        "CurvePrivateKey OCTET STRING holds another number of bytes than the curve's "
+        "(RFC 8410 section 7), DER or PEM; every other backend refuses the document with "
+        "invalid_key.  A crash, reported as known; the host answers nothing for it.  Found "
+        "by the dh target."),
 )
 BY_NAME = {d.name: d for d in KNOWN_DIVERGENCES}
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from harness.abi import Revision
+from harness.divergences import known
 from harness.findings import Finding, Oracle
 from harness.handles import DEFAULT_HANDLE_LIMIT
 from harness.nameable import Names
@@ -70,8 +71,25 @@ class Executor:
             self.capabilities)
         traces, crashes, groups = self._run_group(encoded, names)
         if crashes:
-            return self._outcome(program, traces, crashes)
+            known = [k for crash in crashes if (k := self._known_crash(program, traces, crash))]
+            if len(known) < len(crashes):
+                return self._outcome(program, traces, crashes)
+            # Every crash is a known library bug: the others' traces are judged as usual.
+            outcome = self._judge(program, traces, groups)
+            outcome.known += known
+            return outcome
         return self._judge(program, traces, groups)
+
+    def _known_crash(self, program: Program, traces: dict[str, Trace], crash: Finding
+                     ) -> Finding | None:
+        """The crash, marked as the known divergence it is; None if it is none."""
+        if crash.call is None:
+            return None
+        seen = differential.crash_context(program, traces, crash.call,
+                                          dict.fromkeys(crash.backends, crash.detail),
+                                          self.revision)
+        divergence = known(*seen) if seen is not None else None
+        return None if divergence is None else replace(crash, divergence=divergence.name)
 
     def _run_group(self, encoded: EncodedProgram, names: list[str]
                    ) -> tuple[dict[str, Trace], list[Finding], list[Group]]:
@@ -95,9 +113,9 @@ class Executor:
         if departed:
             own, crashes, more = self._run_group(encoded, departed)
             traces.update(own)
-            if crashes:
-                return traces, crashes, []
             groups += more
+            if crashes:
+                return traces, crashes, groups
         return traces, [], groups
 
     def _lockstep(self, names: list[str]) -> ProgramRunner:

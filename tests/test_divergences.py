@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import pytest
 from asn1crypto import pem
+from cryptography.exceptions import InternalError
+from cryptography.hazmat.primitives import serialization
 
 from harness.abi import Errno
 from harness.divergences import BY_NAME, CallContext
 from harness.findings import Finding
+from harness.fuzzing import run_input
 from harness.oracles import differential
 from harness.program import Call, OutRef, Program
 from harness.runner import CallResult, Trace
+from harness.targets import encode
 from tests.kx import ALICE_SK
 
 _OK = CallResult(Errno.SUCCESS, (0x5000002,), ((0x160, b"\x02\x00\x00\x05"),))
@@ -141,3 +146,57 @@ def test_other_differences_in_an_export_are_not() -> None:
                         (pem.armor("PUBLIC KEY", _SPKI_HEAD + _REDUCED), (100,))):  # a part
         verdict = _verdict(_export_pulled(armored, ours, sizes, encoding=_PEM))
         assert verdict and verdict[0][1] is None, (ours, sizes)
+
+
+def _curve_key_document(oid: str, key_length: int) -> bytes:
+    """A PKCS#8 private key of an RFC 8410 curve (OID 1.3.101.``oid``), its CurvePrivateKey
+    holding ``key_length`` bytes."""
+    inner = bytes([0x04, key_length]) + bytes(range(1, key_length + 1))
+    body = bytes.fromhex("020100300506032b65" + oid) + bytes([0x04, len(inner)]) + inner
+    return bytes([0x30, len(body)]) + body
+
+
+_INTERNAL_ERROR = "InternalError: Unknown OpenSSL error."
+
+
+def _curve_key_crash(document: bytes, *, encoding: str = "pkcs8",
+                     crash: str = _INTERNAL_ERROR, others: CallResult = _REFUSED) -> bool:
+    context = CallContext("secretkey_import", "X448", encoding, document,
+                          {"pycryptodome": others}, crashed={"cryptography": crash})
+    views = {"pycryptodome": "invalid_key", "cryptography": f"raised {crash}"}
+    return BY_NAME["cryptography-internal-error-on-curve-key-length"].matches(views, context)
+
+
+def test_an_internal_error_on_a_curve_key_of_another_length_is_the_divergence() -> None:
+    for oid, length in (("6e", 31), ("6f", 32), ("70", 0), ("71", 56)):
+        assert _curve_key_crash(_curve_key_document(oid, length))
+    assert _curve_key_crash(pem.armor("PRIVATE KEY", _curve_key_document("6f", 32)),
+                            encoding="pem")
+
+
+def test_other_crashes_are_not() -> None:
+    assert not _curve_key_crash(_curve_key_document("6f", 56))  # the right length
+    assert not _curve_key_crash(_curve_key_document("6f", 32), crash="ValueError: bad")
+    assert not _curve_key_crash(_curve_key_document("6f", 32), others=_OK)  # read by another
+    assert not _curve_key_crash(_curve_key_document("6f", 32), encoding="raw")
+    assert not _curve_key_crash(_pkcs8("020100"))  # X25519 of the right length
+    p256 = bytes.fromhex("3041020100301306072a8648ce3d020106082a8648ce3d030107042730250201"
+                         "010420") + bytes(32)
+    assert not _curve_key_crash(p256)  # not a curve of RFC 8410
+
+
+def test_cryptography_still_raises_internal_error_there() -> None:
+    """The library bug the entry excuses (when this fails, cryptography has fixed it: drop the
+    entry)."""
+    with pytest.raises(InternalError):
+        serialization.load_der_private_key(_curve_key_document("6f", 32), password=None)
+
+
+def test_a_known_crash_is_reported_and_the_others_judged() -> None:
+    data = encode("dh", [("secretkey_import", {"encoding": 1, "key": 0xFF,
+                                               "blob": _curve_key_document("6f", 32)})], "X448")
+    outcome = run_input(data)
+    assert outcome is not None and not outcome.findings
+    assert [(f.oracle.value, f.backends, f.divergence) for f in outcome.known] == [
+        ("crash", ("cryptography",), "cryptography-internal-error-on-curve-key-length")]
+    assert list(outcome.traces) == ["pycryptodome"]  # still judged by every other oracle

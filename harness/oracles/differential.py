@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 
 from harness.abi import (
     FUNCTIONS,
@@ -196,6 +197,23 @@ def _key_algorithm(program: Program, trace: Trace, index: int) -> str | None:
         name = algorithm_named(program, trace, index)
         if name is not None:
             return name
+
+
+def crash_context(program: Program, traces: Mapping[str, Trace], index: int,
+                  crashed: Mapping[str, str], revision: Revision = Revision.JAN2022
+                  ) -> tuple[dict[str, str], CallContext] | None:
+    """Call ``index``, at which the ``crashed`` backends raised ("Type: message"), as every
+    other backend answered it: each backend's view and the call's context, for
+    :func:`harness.divergences.known`; None when no other backend ran it."""
+    if not traces:
+        return None
+    leader = min(traces)
+    results = {n: t.results[index] for n, t in traces.items()}
+    context = _context(program, traces, leader, index, _Memory(traces[leader]), results,
+                       revision)
+    views = {n: _describe(r) for n, r in results.items()}
+    views.update({n: f"raised {detail}" for n, detail in crashed.items()})
+    return views, replace(context, crashed=crashed)
 
 
 def check(program: Program, traces: Mapping[str, Trace],
