@@ -25,6 +25,7 @@ from impls import x448_common, x25519_common, xwing_common
 
 SUCCESS, _INVALID_KEY, _VERIFICATION_FAILED = Errno.SUCCESS, Errno.INVALID_KEY, (
     Errno.VERIFICATION_FAILED)
+_UNSUPPORTED_ALGORITHM = Errno.UNSUPPORTED_ALGORITHM
 
 
 @dataclass(frozen=True)
@@ -71,12 +72,17 @@ class Divergence:
     backends: tuple[str, ...] | None
     applies: Callable[[CallContext], bool]
     reason: str
+    # An exception the entry's backends' library raises at the call (then exactly they must
+    # have raised); otherwise a difference in answers.
+    crash: bool = False
 
     def matches(self, views: Mapping[str, str], context: CallContext) -> bool:
         """``views``: each compared backend's answer, described.  The entry's backends must
         be there and every other backend must agree with the rest."""
-        if context.function not in self.functions:
+        if context.function not in self.functions or self.crash != bool(context.crashed):
             return False
+        if self.crash:
+            return set(context.crashed) == set(self.backends or ()) and self.applies(context)
         if self.backends is None:
             return self.applies(context)
         others = {v for b, v in views.items() if b not in self.backends}
@@ -189,20 +195,28 @@ _CURVE_KEY_LENGTHS = {"1.3.101.110": 32, "1.3.101.111": 56, "1.3.101.112": 32,
 
 
 def _curve_key_of_another_length(ctx: CallContext) -> bool:
-    """cryptography raised InternalError on a private key document (DER or PEM) whose
-    algorithm is an RFC 8410 curve and whose CurvePrivateKey is a well-formed OCTET STRING
-    of another length than the curve's; every other backend refused it."""
-    if not ctx.crashed.get("cryptography", "").startswith("InternalError:") or (
-            ctx.encoding not in ("pkcs8", "pem")):
+    """cryptography raised its InternalError on a strict DER PKCS#8 v1 private key (or that
+    document in canonical PEM) whose algorithm is an RFC 8410 curve and whose CurvePrivateKey
+    is a DER OCTET STRING of another length than the curve's; every other backend refused it
+    (or lacks the algorithm)."""
+    if not ctx.crashed.get("cryptography", "").startswith(
+            "cryptography.exceptions.InternalError:") or ctx.encoding not in ("pkcs8", "pem"):
         return False
-    if not ctx.results or any(r.errno != _INVALID_KEY for r in ctx.results.values()):
+    answers = {r.errno for r in ctx.results.values()}
+    if _INVALID_KEY not in answers or not answers <= {_INVALID_KEY, _UNSUPPORTED_ALGORITHM}:
         return False
-    der = ctx.data if ctx.encoding == "pkcs8" else pem.unarmor(ctx.data)[2]
-    info = keys.PrivateKeyInfo.load(der)
+    der = ctx.data
+    if ctx.encoding == "pem":
+        der = pem.unarmor(ctx.data)[2]
+        if pem.armor("PRIVATE KEY", der) != ctx.data:
+            return False
+    info = keys.PrivateKeyInfo.load(der, strict=True)
+    inner = core.load(info["private_key"].contents, strict=True)
     length = _CURVE_KEY_LENGTHS.get(info["private_key_algorithm"]["algorithm"].dotted)
-    inner = core.load(info["private_key"].contents)
-    return (length is not None and isinstance(inner, core.OctetString)
-            and len(inner.contents) != length)
+    return (info.dump(force=True) == der and info["version"].native == 0
+            and isinstance(inner, core.OctetString)
+            and inner.dump(force=True) == info["private_key"].contents
+            and length is not None and len(inner.contents) != length)
 
 
 # RFC 7468's stricttextualmsg (section 3): nothing before or after but line breaks, base64 in
@@ -452,7 +466,7 @@ KNOWN_DIVERGENCES: tuple[Divergence, ...] = (
         "CurvePrivateKey OCTET STRING holds another number of bytes than the curve's "
         "(RFC 8410 section 7), DER or PEM; every other backend refuses the document with "
         "invalid_key.  A crash, reported as known; the host answers nothing for it.  Found "
-        "by the dh target."),
+        "by the dh target.", crash=True),
 )
 BY_NAME = {d.name: d for d in KNOWN_DIVERGENCES}
 

@@ -71,24 +71,34 @@ class Executor:
             self.capabilities)
         traces, crashes, groups = self._run_group(encoded, names)
         if crashes:
-            known = [k for crash in crashes if (k := self._known_crash(program, traces, crash))]
-            if len(known) < len(crashes):
+            excused = [k for c in crashes if (k := self._known_crash(program, traces, c))]
+            if len(excused) < len(crashes):
                 return self._outcome(program, traces, crashes)
-            # Every crash is a known library bug: the others' traces are judged as usual.
+            # Every crash is a known library bug, and each backend that raised had answered
+            # every call before it like another one: the others' traces are judged as usual.
             outcome = self._judge(program, traces, groups)
-            outcome.known += known
+            outcome.known += excused
             return outcome
         return self._judge(program, traces, groups)
 
     def _known_crash(self, program: Program, traces: dict[str, Trace], crash: Finding
                      ) -> Finding | None:
-        """The crash, marked as the known divergence it is; None if it is none."""
-        if crash.call is None:
+        """The crash, marked as the known divergence it is; None if it is none, or if the
+        backend that raised answered some call before it unlike every other backend (what it
+        did there must be judged: the crash stays a finding)."""
+        if crash.call is None or len(crash.backends) != 1:
             return None
-        seen = differential.crash_context(program, traces, crash.call,
-                                          dict.fromkeys(crash.backends, crash.detail),
-                                          self.revision)
-        divergence = known(*seen) if seen is not None else None
+        runner = next(r for r in self.runners if r.backend.name == crash.backends[0])
+        try:  # the calls before the crash, run again on their own
+            before = runner.run(Program(program.segments, program.calls[: crash.call]))
+        except Exception:
+            return None
+        alike = [n for n in sorted(traces) if traces[n].results[: crash.call] == before.results]
+        if not alike:
+            return None
+        seen = differential.crash_context(program, traces, alike[0], crash.call,
+                                          {runner.backend.name: crash.detail}, self.revision)
+        divergence = known(*seen)
         return None if divergence is None else replace(crash, divergence=divergence.name)
 
     def _run_group(self, encoded: EncodedProgram, names: list[str]
@@ -186,5 +196,7 @@ def _crash(runner: ProgramRunner, exc: Exception) -> Finding:
     function = calls[-1][0] if calls else None
     call = len(calls) - 1 if calls else None
     message = str(exc).splitlines()[0] if str(exc) else ""
+    kind = type(exc)
+    name = kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
     return Finding(Oracle.CRASH, call, function, (runner.backend.name,),
-                   f"{type(exc).__name__}: {message}"[:200])
+                   f"{name}: {message}"[:200])

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from asn1crypto import pem
 from cryptography.exceptions import InternalError
 from cryptography.hazmat.primitives import serialization
 
 from harness.abi import Errno
-from harness.divergences import BY_NAME, CallContext
+from harness.divergences import BY_NAME, CallContext, known
 from harness.findings import Finding
-from harness.fuzzing import run_input
+from harness.fuzzing import BACKENDS, run_input
 from harness.oracles import differential
 from harness.program import Call, OutRef, Program
 from harness.runner import CallResult, Trace
@@ -156,15 +158,17 @@ def _curve_key_document(oid: str, key_length: int) -> bytes:
     return bytes([0x30, len(body)]) + body
 
 
-_INTERNAL_ERROR = "InternalError: Unknown OpenSSL error."
+_INTERNAL_ERROR = "cryptography.exceptions.InternalError: Unknown OpenSSL error."
+_LACKS = CallResult(Errno.UNSUPPORTED_ALGORITHM, (0,), ())
 
 
-def _curve_key_crash(document: bytes, *, encoding: str = "pkcs8",
-                     crash: str = _INTERNAL_ERROR, others: CallResult = _REFUSED) -> bool:
-    context = CallContext("secretkey_import", "X448", encoding, document,
-                          {"pycryptodome": others}, crashed={"cryptography": crash})
-    views = {"pycryptodome": "invalid_key", "cryptography": f"raised {crash}"}
-    return BY_NAME["cryptography-internal-error-on-curve-key-length"].matches(views, context)
+def _curve_key_crash(document: bytes, *, encoding: str = "pkcs8", crash: str = _INTERNAL_ERROR,
+                     others: tuple[CallResult, ...] = (_REFUSED,)) -> bool:
+    results = dict(zip(("pycryptodome", "libsodium"), others, strict=False))
+    context = CallContext("secretkey_import", "X448", encoding, document, results,
+                          crashed={"cryptography": crash})
+    views = {"cryptography": f"raised {crash}"} | {b: str(r.errno) for b, r in results.items()}
+    return known(views, context) is BY_NAME["cryptography-internal-error-on-curve-key-length"]
 
 
 def test_an_internal_error_on_a_curve_key_of_another_length_is_the_divergence() -> None:
@@ -172,17 +176,37 @@ def test_an_internal_error_on_a_curve_key_of_another_length_is_the_divergence() 
         assert _curve_key_crash(_curve_key_document(oid, length))
     assert _curve_key_crash(pem.armor("PRIVATE KEY", _curve_key_document("6f", 32)),
                             encoding="pem")
+    assert _curve_key_crash(_curve_key_document("6f", 32), others=(_REFUSED, _LACKS))
 
 
 def test_other_crashes_are_not() -> None:
+    bad = _curve_key_document("6f", 32)
     assert not _curve_key_crash(_curve_key_document("6f", 56))  # the right length
-    assert not _curve_key_crash(_curve_key_document("6f", 32), crash="ValueError: bad")
-    assert not _curve_key_crash(_curve_key_document("6f", 32), others=_OK)  # read by another
-    assert not _curve_key_crash(_curve_key_document("6f", 32), encoding="raw")
+    assert not _curve_key_crash(bad, crash="ValueError: bad")
+    assert not _curve_key_crash(bad, crash="InternalError: another library's")
+    assert not _curve_key_crash(bad, others=(_OK,))  # read by another
+    assert not _curve_key_crash(bad, others=(_LACKS,))  # refused by nobody
+    assert not _curve_key_crash(bad, encoding="raw")
     assert not _curve_key_crash(_pkcs8("020100"))  # X25519 of the right length
     p256 = bytes.fromhex("3041020100301306072a8648ce3d020106082a8648ce3d030107042730250201"
                          "010420") + bytes(32)
     assert not _curve_key_crash(p256)  # not a curve of RFC 8410
+    # documents OpenSSL refuses for another reason (with ValueError): only DER v1 qualifies
+    assert not _curve_key_crash(bad + b"\x00")  # trailing bytes
+    assert not _curve_key_crash(bytes([0x30, 0x81]) + bad[1:])  # a long-form length
+    assert not _curve_key_crash(bad[:4] + b"\x01" + bad[5:])  # version 2 (v2 needs a key)
+    assert not _curve_key_crash(pem.armor("EC PRIVATE KEY", bad), encoding="pem")
+
+
+def test_answer_divergences_never_excuse_a_crash() -> None:
+    """A document another entry names, and a backend that raised there instead of answering."""
+    context = CallContext("secretkey_import", "X25519", "pkcs8", _pkcs8("0200"), {
+        "libsodium": _REFUSED, "pycryptodome": _OK}, crashed={"cryptography": "KeyError: x"})
+    views = {"libsodium": "invalid_key", "pycryptodome": "success", "cryptography": "raised"}
+    assert known(views, context) is None
+    answered = replace(context, results={**context.results, "cryptography": _REFUSED},
+                       crashed={})
+    assert known(views | {"cryptography": "invalid_key"}, answered) is not None  # it exists
 
 
 def test_cryptography_still_raises_internal_error_there() -> None:
@@ -200,3 +224,18 @@ def test_a_known_crash_is_reported_and_the_others_judged() -> None:
     assert [(f.oracle.value, f.backends, f.divergence) for f in outcome.known] == [
         ("crash", ("cryptography",), "cryptography-internal-error-on-curve-key-length")]
     assert list(outcome.traces) == ["pycryptodome"]  # still judged by every other oracle
+
+
+def test_a_known_crash_after_another_difference_stays_a_finding(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Had cryptography answered an earlier call unlike everyone, excusing its crash would
+    hide that call: the crash is then reported."""
+    cryptography_x448 = next(b for b in BACKENDS if b.name == "cryptography").find("X448")
+    monkeypatch.setattr(cryptography_x448, "dh", lambda pk, sk: bytes(56))
+    data = encode("dh", [("kx_dh", {}), ("array_output_pull", {"size": 56}),
+                         ("secretkey_import", {"encoding": 1, "key": 0xFF,
+                                               "blob": _curve_key_document("6f", 32)})], "X448")
+    outcome = run_input(data)
+    assert outcome is not None
+    assert [(f.oracle.value, f.backends, f.divergence) for f in outcome.findings] == [
+        ("crash", ("cryptography",), None)]

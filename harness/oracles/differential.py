@@ -199,15 +199,13 @@ def _key_algorithm(program: Program, trace: Trace, index: int) -> str | None:
             return name
 
 
-def crash_context(program: Program, traces: Mapping[str, Trace], index: int,
+def crash_context(program: Program, traces: Mapping[str, Trace], leader: str, index: int,
                   crashed: Mapping[str, str], revision: Revision = Revision.JAN2022
-                  ) -> tuple[dict[str, str], CallContext] | None:
+                  ) -> tuple[dict[str, str], CallContext]:
     """Call ``index``, at which the ``crashed`` backends raised ("Type: message"), as every
-    other backend answered it: each backend's view and the call's context, for
-    :func:`harness.divergences.known`; None when no other backend ran it."""
-    if not traces:
-        return None
-    leader = min(traces)
+    other backend answered it, read from the memory of ``leader`` (one whose calls before it
+    the crashed ones answered alike): each backend's view and the call's context, for
+    :func:`harness.divergences.known`."""
     results = {n: t.results[index] for n, t in traces.items()}
     context = _context(program, traces, leader, index, _Memory(traces[leader]), results,
                        revision)
