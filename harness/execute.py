@@ -29,6 +29,8 @@ class Outcome:
     traces: dict[str, Trace]
     findings: list[Finding] = field(default_factory=list)  # failing
     known: list[Finding] = field(default_factory=list)  # matched a known divergence
+    # a backend that raised: its answers to the calls before, run again on their own
+    crashed: dict[str, Trace] = field(default_factory=dict)
 
 
 Group = frozenset[str]  # backends whose traces are identical (one run served them all)
@@ -71,33 +73,44 @@ class Executor:
             self.capabilities)
         traces, crashes, groups = self._run_group(encoded, names)
         if crashes:
-            excused = [k for c in crashes if (k := self._known_crash(program, traces, c))]
+            before = {c.backends[0]: t for c in crashes if (t := self._before(program, c))}
+            excused = [k for c in crashes
+                       if (k := self._known_crash(program, traces, c, before))]
             if len(excused) < len(crashes):
-                return self._outcome(program, traces, crashes)
-            # Every crash is a known library bug, and each backend that raised had answered
-            # every call before it like another one: the others' traces are judged as usual.
-            outcome = self._judge(program, traces, groups)
-            outcome.known += excused
+                outcome = self._outcome(program, traces, crashes)
+            else:
+                # Every crash is a known library bug, and each backend that raised had
+                # answered every call before it like another one: the others' traces are
+                # judged as usual.
+                outcome = self._judge(program, traces, groups)
+                outcome.known += excused
+            outcome.crashed = before
             return outcome
         return self._judge(program, traces, groups)
 
-    def _known_crash(self, program: Program, traces: dict[str, Trace], crash: Finding
-                     ) -> Finding | None:
-        """The crash, marked as the known divergence it is; None if it is none, or if the
-        backend that raised answered some call before it unlike every other backend (what it
-        did there must be judged: the crash stays a finding)."""
+    def _before(self, program: Program, crash: Finding) -> Trace | None:
+        """What the backend that raised answered to the calls before, run on their own."""
         if crash.call is None or len(crash.backends) != 1:
             return None
         runner = next(r for r in self.runners if r.backend.name == crash.backends[0])
-        try:  # the calls before the crash, run again on their own
-            before = runner.run(Program(program.segments, program.calls[: crash.call]))
+        try:
+            return runner.run(Program(program.segments, program.calls[: crash.call]))
         except Exception:
             return None
-        alike = [n for n in sorted(traces) if traces[n].results[: crash.call] == before.results]
+
+    def _known_crash(self, program: Program, traces: dict[str, Trace], crash: Finding,
+                     before: dict[str, Trace]) -> Finding | None:
+        """The crash, marked as the known divergence it is; None if it is none, or if the
+        backend that raised answered some call before it unlike every other backend (what it
+        did there must be judged: the crash stays a finding)."""
+        own = before.get(crash.backends[0])
+        if own is None or crash.call is None:
+            return None
+        alike = [n for n in sorted(traces) if traces[n].results[: crash.call] == own.results]
         if not alike:
             return None
         seen = differential.crash_context(program, traces, alike[0], crash.call,
-                                          {runner.backend.name: crash.detail}, self.revision)
+                                          {crash.backends[0]: crash.detail}, self.revision)
         divergence = known(*seen)
         return None if divergence is None else replace(crash, divergence=divergence.name)
 

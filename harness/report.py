@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass, field
 
 from harness.abi import Errno
 from harness.divergences import BY_NAME
+from harness.execute import Outcome
+from harness.findings import Oracle
 from harness.fuzzing import run_input
 from harness.program import Arg, OutRef
 from harness.runner import CallResult
@@ -68,6 +70,11 @@ def replay(data: bytes) -> Replay:
         if outcome is not None:
             replayed.backends = {name: BackendCall.of(t.results[index])
                                  for name, t in outcome.traces.items()}
+            for name, before in outcome.crashed.items():  # what it did until it raised
+                replayed.backends[name] = BackendCall.of(before.results[index]) if (
+                    index < len(before.results)) else BackendCall(
+                    _raised(outcome, name) if index == len(before.results) else "not run",
+                    [], "")
         calls.append(replayed)
     findings = [] if outcome is None else outcome.findings
     divergences = []
@@ -76,8 +83,15 @@ def replay(data: bytes) -> Replay:
         divergences.append(dict(finding.to_json(), reason=divergence.reason))
     algorithm = None if decoded.algorithm is None else decoded.algorithm.decode()
     return Replay(decoded.target.name, algorithm, [op.read() for op in decoded.ops], calls,
-                  [] if outcome is None else sorted(outcome.traces),
+                  [] if outcome is None else sorted(outcome.traces) + sorted(outcome.crashed),
                   [f.to_json() for f in findings], divergences)
+
+
+def _raised(outcome: Outcome, backend: str) -> str:
+    """The exception ``backend`` raised, as its crash finding names it."""
+    crash = next(f for f in [*outcome.findings, *outcome.known]
+                 if f.oracle is Oracle.CRASH and backend in f.backends)
+    return "raised " + crash.detail.split(":")[0]
 
 
 def render_json(data: bytes) -> str:

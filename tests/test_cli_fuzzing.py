@@ -155,3 +155,22 @@ def test_corpus_merge_minimises_and_replaces_atomically(
     assert "dh:" in message and "->" in message
     assert 0 < len(merged) <= len(seed_inputs("dh"))
     assert sorted(p.name for p in corpus_dir.iterdir()) == ["dh"]  # no staging or old copy left
+
+
+def test_replay_shows_what_a_backend_did_until_it_raised(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A PKCS#8 X448 key whose inner key is 32 bytes: cryptography raises (a known library
+    bug); its column shows its answers until then."""
+    inner = bytes([0x04, 32]) + bytes(32)
+    body = bytes.fromhex("020100300506032b656f") + bytes([0x04, len(inner)]) + inner
+    path = tmp_path / "known-crash"
+    path.write_bytes(encode("dh", [("secretkey_import", {
+        "encoding": 1, "key": 0xFF, "blob": bytes([0x30, len(body)]) + body})], "X448"))
+    assert main(["replay", "--json", str(path)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["backends"] == ["pycryptodome", "cryptography"]
+    cells = [call["backends"]["cryptography"]["errno"] for call in report["calls"]]
+    assert cells == ["success"] * 3 + ["raised cryptography.exceptions.InternalError"]
+    assert [d["divergence"] for d in report["known_divergences"]] == [
+        "cryptography-internal-error-on-curve-key-length"]
