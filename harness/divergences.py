@@ -178,7 +178,7 @@ def _reduced_export(ctx: CallContext) -> bool:
     ours, given = export.pulled["pycryptodome"], others.pop()
     if export.encoding == "pem":
         ours, given = _armored_der(ours), _armored_der(given)
-    elif export.encoding != "pkcs8" and export.encoding != "raw":
+    elif export.encoding not in ("pkcs8", "raw"):
         return False
     if export.encoding != "raw":  # a SubjectPublicKeyInfo: the same head, then the key
         head = _SPKI_HEADS[export.algorithm]

@@ -31,7 +31,7 @@ from harness.abi import (
 from harness.divergences import CallContext, Export, known
 from harness.findings import Finding, Oracle
 from harness.oracles.memory_image import apply
-from harness.program import OutRef, Program
+from harness.program import Call, OutRef, Program
 from harness.runner import CallResult, Trace
 
 Capabilities = Mapping[str, frozenset[str]]  # backend -> upper-case algorithm names
@@ -76,6 +76,13 @@ class _Memory:
         return self.image
 
 
+def _args(call: Call, trace: Trace) -> list[int]:
+    """The call's core arguments as the guest passed them in ``trace`` (an out-value it
+    refers to, as the guest read it)."""
+    return [(trace.results[a.call].outs[a.index] or 0) if isinstance(a, OutRef) else a
+            for a in call.args]
+
+
 def algorithm_named(program: Program, trace: Trace, index: int,
                     memory: _Memory | None = None) -> str | None:
     """The key-exchange algorithm name call ``index`` passes, as the guest memory held it."""
@@ -85,8 +92,7 @@ def algorithm_named(program: Program, trace: Trace, index: int,
                if isinstance(p.type, StringParam)]
     if not strings or fn.params[0].name != "algorithm_type":
         return None
-    args = [(trace.results[a.call].outs[a.index] or 0) if isinstance(a, OutRef) else a
-            for a in call.args]
+    args = _args(call, trace)
     if args[0] & 0xFFFF_FFFF != _KEY_EXCHANGE:
         return None
     image = (memory or _Memory(trace)).before(index)
@@ -142,8 +148,7 @@ def _context(program: Program, traces: Mapping[str, Trace], leader: str, index: 
     trace = traces[leader]
     call = program.calls[index]
     fn = FUNCTIONS[call.function]
-    args = [(trace.results[a.call].outs[a.index] or 0) if isinstance(a, OutRef) else a
-            for a in call.args]
+    args = _args(call, trace)
     image = memory.before(index)
     encoding: str | None = None
     data = b""
@@ -175,8 +180,7 @@ def _export(program: Program, traces: Mapping[str, Trace], leader: str, index: i
             traces[b].results[output.call].errno != Errno.SUCCESS for b in results):
         return None
     trace = traces[leader]
-    args = [(trace.results[a.call].outs[a.index] or 0) if isinstance(a, OutRef) else a
-            for a in made.args]
+    args = _args(made, trace)
     encoding = decode_key_encoding(args[1] & 0xFFFF_FFFF, revision)
     return Export(_key_algorithm(program, trace, output.call),
                   None if encoding is None else encoding.value,
