@@ -1,45 +1,126 @@
 #!/usr/bin/env python3
-"""Inputs per second when replaying each target's committed corpus, uninstrumented.
+"""Each committed corpus replayed uninstrumented, next to the library work its inputs do.
 
     make bench          (or: .venv/bin/python bench/bench_corpus.py [--rounds N])
 
 The benchmark inputs of bench_targets.py are small and chosen; the corpus is what fuzzing
 actually runs (many operations per input, every algorithm, inputs that split the backends).
-Each corpus is replayed through the fuzz callback's own path (decode, run, every oracle), the
-best of ``--rounds`` rounds counting.
+Each input is replayed through the fuzz callback's own path (decode, run, every oracle).  Its
+"direct" cost is the time of the very library calls it made (every call the host made on a
+backend's algorithm object, with the same arguments, recorded in a run of each backend on its
+own), called straight.  For the inputs whose library work is all X25519, the table gives the
+ratio target / direct over the whole corpus (sum of the times) and its median over inputs.
+Every time is the best of ``--rounds`` runs in a row.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
+import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from harness.corpus import CORPUS
-from harness.fuzzing import run_input
-from harness.targets import TARGETS
+from harness.errors import CryptoError
+from harness.execute import Executor
+from harness.fuzzing import BACKENDS, FUZZ_HANDLE_LIMIT, test_one_input
+from harness.targets import TARGETS, decode
+from impls.base import Backend, KxAlgorithm
+
+LibraryCall = tuple[str, Callable[..., Any], tuple[Any, ...]]  # (algorithm, method, arguments)
+
+# Every operation of the backend interface (impls.base.KxAlgorithm) that the host calls.
+OPERATIONS = frozenset({
+    "generate", "public_from_secret", "verify_public", "import_public", "import_secret",
+    "export_public", "export_secret", "import_keypair", "export_keypair", "check_pair", "dh",
+    "encapsulate", "decapsulate"})
+
+
+class Recording:
+    """An algorithm that logs every operation the host calls on it, then performs it."""
+
+    def __init__(self, algorithm: KxAlgorithm, log: list[LibraryCall]) -> None:
+        self._algorithm = algorithm
+        self._log = log
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._algorithm, name)
+        if name not in OPERATIONS:
+            return value
+
+        def operation(*args: Any) -> Any:
+            self._log.append((self._algorithm.name, value, args))
+            return value(*args)
+        return operation
+
+
+def _recording(backend: Backend, log: list[LibraryCall]) -> Backend:
+    algorithms: Any = {key: Recording(alg, log) for key, alg in backend.algorithms.items()}
+    return Backend(backend.name, backend.library, algorithms)
+
+
+def _replay(calls: list[LibraryCall]) -> None:
+    for _, method, args in calls:
+        try:  # noqa: SIM105 - contextlib.suppress would add its own cost to the timing
+            method(*args)
+        except CryptoError:
+            pass  # refusing is the library's work too
+
+
+def _timed(action: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=2, help="replays of each corpus")
+    parser.add_argument("--rounds", type=int, default=3, help="replays of each input")
     args = parser.parse_args()
+    log: list[LibraryCall] = []
+    # Each backend on its own: one run of each, so every library call is recorded once.
+    recorder = Executor([_recording(b, log) for b in BACKENDS], handle_limit=FUZZ_HANDLE_LIMIT,
+                        lockstep=False, share_backend_free_runs=False)
     print(f"command: make bench (bench/bench_corpus.py --rounds {args.rounds})\n")
-    print("| target | corpus files | inputs/s |")
-    print("|---|---:|---:|")
+    print("| target | corpus files | inputs/s | inputs whose library work is X25519 |"
+          " ratio, whole corpus | ratio, median input |")
+    print("|---|---:|---:|---:|---:|---:|")
     for target in TARGETS:
-        inputs = [p.read_bytes() for p in sorted((CORPUS / target.name).iterdir())
-                  if p.is_file() and not p.name.startswith(".")]
-        best = float("inf")
-        for _ in range(args.rounds):
-            start = time.perf_counter()
-            for data in inputs:
-                run_input(data)
-            best = min(best, time.perf_counter() - start)
-        print(f"| {target.name} | {len(inputs)} | {len(inputs) / best:,.0f} |")
+        callback = test_one_input(target.name)
+        total = 0.0
+        x25519: list[tuple[float, float]] = []
+        files = sorted(p for p in (CORPUS / target.name).iterdir()
+                       if p.is_file() and not p.name.startswith("."))
+        for path in files:
+            data = path.read_bytes()
+            log.clear()
+            program = decode(data).program
+            if program.calls:
+                recorder.run(program)
+            calls = list(log)
+            # each side's best of several runs in a row, as bench_targets.py times its rounds
+            measured = min(_timed(functools.partial(callback, data)) for _ in range(args.rounds))
+            direct = min(_timed(functools.partial(_replay, calls)) for _ in range(args.rounds))
+            total += measured
+            if calls and {name for name, _, _ in calls} == {"X25519"}:
+                x25519.append((measured, direct))
+        _row(target.name, len(files), total, x25519)
+
+
+def _row(target: str, files: int, total: float, x25519: list[tuple[float, float]]) -> None:
+    if not x25519:
+        print(f"| {target} | {files} | {files / total:,.0f} | 0 | | |")
+        return
+    whole = sum(m for m, _ in x25519) / sum(d for _, d in x25519)
+    median = statistics.median(m / d for m, d in x25519)
+    print(f"| {target} | {files} | {files / total:,.0f} | {len(x25519)} | {whole:.2f}x |"
+          f" {median:.2f}x |")
 
 
 if __name__ == "__main__":
