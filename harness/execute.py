@@ -2,8 +2,9 @@
 
 In as few guest runs as the backends allow: a backend whose algorithms the program cannot
 name is left out (harness.nameable); the others share one lockstep run while they answer
-alike, and those that depart from it run on together in another (harness.lockstep).  Traces
-that one run served are identical, and are judged once.
+alike, and those that depart from it are continued from the call where they did, those that
+answered it alike together, in another (harness.lockstep).  Traces that one run served are
+identical, and are judged once.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from harness.handles import DEFAULT_HANDLE_LIMIT
 from harness.nameable import Names
 from harness.oracles import differential, invariants, model
 from harness.program import EncodedProgram, Program, encode_program
-from harness.runner import ProgramRunner, Trace
+from harness.runner import ProgramRunner, Resume, Trace
 from impls import load_all
 from impls.base import Backend
 
@@ -114,27 +115,29 @@ class Executor:
         divergence = known(*seen)
         return None if divergence is None else replace(crash, divergence=divergence.name)
 
-    def _run_group(self, encoded: EncodedProgram, names: list[str]
+    def _run_group(self, encoded: EncodedProgram, names: list[str],
+                   resume: Resume | None = None
                    ) -> tuple[dict[str, Trace], list[Finding], list[Group]]:
         """Every named backend's trace, in as few guest runs as they allow: one lockstep run
-        while they agree; those that depart from it (a different answer) run on, together,
-        in another.  Returns the traces, any crashes, and the groups of backends whose traces
-        are identical."""
-        if len(names) < 2 or not self.use_lockstep:
+        while they agree; those that depart from it (a different answer) are continued from
+        there, those that answered alike together, in another (``resume``).  Returns the
+        traces, any crashes, and the groups of backends whose traces are identical."""
+        if resume is None and (len(names) < 2 or not self.use_lockstep):
             return self._independently(encoded, names)
         runner = self._lockstep(names)
         try:
-            leader = runner.run(encoded)
+            leader = runner.run(encoded, resume)
+            departures = runner.departures()
         except Exception:
             return self._independently(encoded, names)  # where the crash is attributed
         if not runner.in_step:
             return self._independently(encoded, names)  # a follower raised: attribute it
-        departed = runner.departed
+        departed = {n for group, _ in departures for n in group}
         stayed = [n for n in names if n not in departed]
         traces = {n: _renamed(leader, n) for n in stayed}
         groups = [frozenset(stayed)]
-        if departed:
-            own, crashes, more = self._run_group(encoded, departed)
+        for group, continued in departures:
+            own, crashes, more = self._run_group(encoded, group, continued)
             traces.update(own)
             groups += more
             if crashes:
@@ -149,7 +152,7 @@ class Executor:
             backends = [r.backend for r in self.runners if r.backend.name in names]
             self._locksteps[key] = ProgramRunner(
                 backends[0], revision=self.revision, seed=self.seed,
-                handle_limit=self.handle_limit, followers=backends[1:])
+                handle_limit=self.handle_limit, followers=backends[1:], lockstep=True)
         return self._locksteps[key]
 
     def _independently(self, encoded: EncodedProgram, names: list[str]

@@ -1,9 +1,10 @@
 """The program-running guest, generated from the ABI table as WAT.
 
-It imports every function of the three modules and exports ``run(n)``, which executes the
-first ``n`` call records of its ``program`` memory: it loads each argument (an immediate, or
-an out-value recorded by an earlier call), calls the import, and records the errno and, for
-every out-pointer that lies inside ``memory``, the value found there.
+It imports every function of the three modules and exports ``run(start, end)``, which executes
+call records ``start`` to ``end - 1`` of its ``program`` memory: it loads each argument (an
+immediate, or an out-value recorded by an earlier call), calls the import, and records the
+errno and, for every out-pointer that lies inside ``memory``, the value found there.  A run
+that starts later than 0 continues one whose earlier records and results are already there.
 """
 
 from __future__ import annotations
@@ -78,9 +79,10 @@ def guest_wat() -> str:
           (i32.or (i32.load $prog offset=4 (local.get $res))
                   (i32.shl (i32.const 1) (local.get $idx)))))))
 
-  (func (export "run") (param $n i32) (result i32)
+  (func (export "run") (param $start i32) (param $n i32) (result i32)
     (local $i i32) (local $rec i32) (local $res i32) (local $fid i32) (local $e i32)
     {arg_locals}
+    (local.set $i (local.get $start))
     (block $exit
       (loop $next
       (br_if $exit (i32.ge_u (local.get $i) (local.get $n)))

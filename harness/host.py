@@ -114,6 +114,16 @@ class Host:
         self.backend_contacts = 0
         self.memory.writes = []
 
+    def adopt(self, other: Host, calls: list[tuple[str, int]],
+              writes: list[tuple[int, bytes]]) -> None:
+        """Continue where ``other`` (a host of the same backend) stands: its handles and
+        entropy stream, with ``calls`` and ``writes`` as the logs of the run so far."""
+        self.entropy = other.entropy
+        self.handles = other.handles
+        self.backend_contacts = other.backend_contacts
+        self.calls = list(calls)
+        self.memory.writes = list(writes)
+
     # --- helpers ----------------------------------------------------------------------------
 
     def _algorithm(self, algorithm_type: AlgorithmType, name: str) -> KxAlgorithm:

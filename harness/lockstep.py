@@ -7,15 +7,17 @@ answers exactly like the leader (errno, out-values, bytes written), its state an
 the same as in a run of its own, so the leader's trace stands for it.
 
 At its first different answer (an algorithm one side lacks, a library that refuses what
-another accepts) a follower *departs*: it is left out for the rest of the run, and the caller
-runs the departed ones again, in a lockstep of their own, while the others stay in step.  At
-any exception the lockstep is *broken*: the caller runs each backend on its own, so a crash is
-attributed to its backend.
+another accepts) a follower *departs*: it is left out for the rest of the run, and its
+:class:`Departure` is kept.  Up to that call it was the leader's twin, so the caller can
+continue it from there, in a run of its own (harness.runner.Resume), instead of running it
+again from the start.  At any exception the lockstep is *broken*: the caller runs each
+backend on its own, so a crash is attributed to its backend.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from harness.abi import Function
 from harness.dispatch import SUCCESS, Call, Entry
@@ -40,28 +42,44 @@ class RecordingMemory:
         pass  # logged by the follower's GuestMemory; compared, never applied
 
 
+class Departure(NamedTuple):
+    """A follower's first answer unlike the leader's (errno, or any byte it wrote)."""
+
+    call: int  # the call's index in the program
+    errno: int
+    first_write: int  # the index, in its memory's log, of the call's first write
+
+
 class Lockstep:
     def __init__(self, hosts: Sequence[Host]) -> None:
         self.hosts = list(hosts)
         self.broken = False
-        self.departed: list[Host] = []
+        self.departed: dict[Host, Departure] = {}
         self.followers_used = True  # whether a follower answered a call since the last reset
+        # A run continued from a departure starts with the call its hosts answered already:
+        # the guest gets that answer again, and no host runs the call twice.
+        self.replay: int | None = None
 
     def reset(self) -> None:
         self.broken = False
-        self.departed = []
+        self.departed = {}
         self.followers_used = False
+        self.replay = None
 
     def entry(self, fn: Function) -> Entry:
         """The guest's entry for ``fn``: prepared once, completed on every host, compared.
 
-        Only the leader logs its calls (its trace is the one kept); a follower's own writes
-        are logged by its memory, to be compared with the leader's."""
+        Only the leader logs its calls (its trace is the one kept); a follower's writes (out-
+        values included: every host runs the same dispatch code) are logged by its memory, to
+        be compared with the leader's."""
         leader, followers = self.hosts[0], self.hosts[1:]
         call = Call(fn)
         name = fn.name
 
         def entry(*args: int) -> int:
+            if self.replay is not None:
+                errno, self.replay = self.replay, None
+                return errno
             memory = leader.memory
             mark = len(memory.writes)
             leader.calls.append((name, mark))
@@ -76,11 +94,7 @@ class Lockstep:
                 # fail the same way on every follower.
                 return errno
             writes = memory.writes[mark:]
-            # A follower's out-values are compared as numbers, not written: the leader's are
-            # its last writes; before them come the method's own (a pull's bytes).
-            n_outs = len(targets) if errno == SUCCESS else 0
-            own_writes = writes[: len(writes) - n_outs]
-            outs = tuple([int.from_bytes(data, "little") for _, data in writes[len(own_writes):]])
+            index = len(leader.calls) - 1
             self.followers_used = True
             for host in followers:
                 if self.broken:
@@ -90,12 +104,13 @@ class Lockstep:
                 log = host.memory.writes
                 start = len(log)
                 try:
-                    answer, results = call.answer(host, values)
+                    answer = call.complete(host, values, targets)
                 except Exception:
                     self.broken = True
                     break
-                if answer != errno or results != outs or log[start:] != own_writes:
-                    self.departed.append(host)  # from here on it would see other memory
+                if answer != errno or log[start:] != writes:
+                    # from here on it would see other memory
+                    self.departed[host] = Departure(index, answer, start)
             return errno
 
         return entry

@@ -43,6 +43,18 @@ class Trace(NamedTuple):
     memory: bytes  # the host-visible memory after the run
 
 
+class Resume(NamedTuple):
+    """How a run continues hosts that departed from a lockstep at call ``call``: they had
+    answered every call before like the leader, and that one in their own way."""
+
+    call: int
+    errno: int  # their answer to it
+    hosts: tuple[Host, ...]  # in their state after it, in the order of the runner's backends
+    calls: list[tuple[str, int]]  # the call log up to it, included
+    writes: list[Write]  # every write a run of their own would have made until then
+    results: bytes  # the guest's result records of the calls before it
+
+
 _RESULT = struct.Struct(f"<iI{MAX_RESULTS}Q")
 assert _RESULT.size == layout.RESULT_SIZE
 _N_OUTS = {name: len(fn.results) for name, fn in FUNCTIONS.items()}
@@ -65,13 +77,18 @@ class ProgramRunner:
         seed: bytes = b"",
         handle_limit: int = DEFAULT_HANDLE_LIMIT,
         followers: Sequence[Backend] = (),
+        lockstep: bool = False,
     ) -> None:
-        """``followers``: backends run in lockstep with ``backend`` (see harness.lockstep)."""
+        """``followers``: backends run in lockstep with ``backend`` (see harness.lockstep);
+        ``lockstep``: serve the guest through a lockstep even without followers (a run of a
+        lockstep can be continued: see :class:`Resume`)."""
         self.seed = seed
         self.host = Host(backend, revision=revision, handle_limit=handle_limit)
         self.followers = [Host(b, revision=revision, handle_limit=handle_limit)
                           for b in followers]
-        self.lockstep = Lockstep([self.host, *self.followers]) if followers else None
+        self.lockstep = Lockstep([self.host, *self.followers]) if (
+            followers or lockstep) else None
+        self._results = b""  # the last run's result records
         self.store = wasmtime.Store(engine())
         linker = wasmtime.Linker(engine())
         self.linkage = HostLinkage(linker, self.lockstep.entry if self.lockstep else self.host)
@@ -97,26 +114,46 @@ class ProgramRunner:
         the leader."""
         return self.lockstep is None or not self.lockstep.broken
 
-    @property
-    def departed(self) -> list[str]:
-        """After a run: the followers that left it over an algorithm one side lacks."""
-        return [] if self.lockstep is None else [h.backend.name for h in self.lockstep.departed]
+    def departures(self) -> list[tuple[list[str], Resume]]:
+        """After a run: the followers that departed from it, grouped by their answer (same
+        call, same errno and writes), each group with how to continue it."""
+        if self.lockstep is None:
+            return []
+        groups: dict[tuple[int, int, tuple[Write, ...]], list[Host]] = {}
+        for host, d in self.lockstep.departed.items():
+            own = tuple(host.memory.writes[d.first_write:])
+            groups.setdefault((d.call, d.errno, own), []).append(host)
+        continued = []
+        for (call, errno, own), hosts in groups.items():
+            # the leader's writes until that call stand for theirs (they wrote alike)
+            writes = [*self.host.memory.writes[: self.host.calls[call][1]], *own]
+            continued.append(([h.backend.name for h in hosts], Resume(
+                call, errno, tuple(hosts), self.host.calls[: call + 1], writes,
+                self._results[: call * layout.RESULT_SIZE])))
+        return continued
 
-    def run(self, program: Program | EncodedProgram) -> Trace:
+    def run(self, program: Program | EncodedProgram, resume: Resume | None = None) -> Trace:
+        """Run ``program`` from a clean state, or continue departed hosts (``resume``, from
+        :meth:`departures` of another runner, whose backends these are, in order)."""
         encoded = program if isinstance(program, EncodedProgram) else encode_program(program)
         program = encoded.program
-        self.host.reset(SeededEntropy(self.seed))
-        if self.lockstep is not None:
-            if self.lockstep.followers_used:  # else they are as clean as their last reset
-                for host in self.followers:
-                    host.reset(SeededEntropy(self.seed))
-            self.lockstep.reset()
+        if resume is None:
+            self._reset()
+        else:
+            self._adopt(resume)
         self.data.write(0, encoded.image)
         self.program.write(layout.CALLS_BASE, encoded.records)
+        start = 0
+        if resume is not None:
+            for address, data in resume.writes:
+                self.data.write(address, data)
+            self.program.write(layout.RESULTS_BASE, resume.results)
+            start = resume.call
         count = len(program.calls)
-        executed = self._run(count)
+        executed = self._run(start, count)
         assert executed == count
-        raw = self.program.read(layout.RESULTS_BASE, count * layout.RESULT_SIZE)
+        raw = self._results = self.program.read(layout.RESULTS_BASE,
+                                                count * layout.RESULT_SIZE)
         writes = self.host.memory.writes
         ends = [mark for _, mark in self.host.calls[1:]] + [len(writes)] if count else []
         results = []
@@ -130,3 +167,21 @@ class ProgramRunner:
             start = end
         return Trace(self.backend.name, tuple(results), encoded.image,
                      self.data.read(0, self.data.size()))
+
+    def _reset(self) -> None:
+        self.host.reset(SeededEntropy(self.seed))
+        if self.lockstep is not None:
+            if self.lockstep.followers_used:  # else they are as clean as their last reset
+                for host in self.followers:
+                    host.reset(SeededEntropy(self.seed))
+            self.lockstep.reset()
+
+    def _adopt(self, resume: Resume) -> None:
+        hosts = [self.host, *self.followers]
+        assert self.lockstep is not None
+        assert [h.backend.name for h in hosts] == [h.backend.name for h in resume.hosts]
+        self.lockstep.reset()
+        for mine, theirs in zip(hosts, resume.hosts, strict=True):
+            mine.adopt(theirs, resume.calls, resume.writes)
+        self.lockstep.followers_used = True  # the next run from scratch must reset them
+        self.lockstep.replay = resume.errno

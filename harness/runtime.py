@@ -93,19 +93,20 @@ class HostLinkage:
 
 
 class FastCall:
-    """Calls an exported ``(i32) -> i32`` function without wasmtime-py's conversions."""
+    """Calls an exported ``(i32, i32) -> i32`` function without wasmtime-py's conversions."""
 
     def __init__(self, store: wasmtime.Store, func: wasmtime.Func, linkage: HostLinkage) -> None:
         self._store = store
         self._func = func._func
         self._linkage = linkage
-        self._slots = (ffi.wasmtime_val_raw_t * 1)()
+        self._slots = (ffi.wasmtime_val_raw_t * 2)()
         self._trap = ctypes.POINTER(ffi.wasm_trap_t)()
 
-    def __call__(self, arg: int) -> int:
-        self._slots[0].i32 = arg
+    def __call__(self, first: int, second: int) -> int:
+        self._slots[0].i32 = first
+        self._slots[1].i32 = second
         error = ffi.wasmtime_func_call_unchecked(
-            self._store._context(), ctypes.byref(self._func), self._slots, 1,
+            self._store._context(), ctypes.byref(self._func), self._slots, 2,
             ctypes.byref(self._trap),
         )
         if self._trap:

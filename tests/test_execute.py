@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from harness.abi import Errno
+from harness.abi import Errno, KeyEncoding
 from harness.corpus import CORPUS
+from harness.errors import CryptoError
 from harness.execute import Executor
 from harness.findings import Oracle
 from harness.fuzzing import BACKENDS, FUZZ_HANDLE_LIMIT, executor
 from harness.nameable import Names
 from harness.program import Call, OutRef, Program, ProgramBuilder, Segment, encode_program
 from harness.targets import ForeignInput, decode
-from impls.base import Backend
+from impls.base import Backend, KxAlgorithm, Material, Mechanism
 from tests.kx import Kx
 
 NAMES = ("X25519", "X448", "ML-KEM-512", "P256-SHA256")
@@ -114,3 +117,95 @@ def test_a_skipped_backend_would_have_found_no_algorithm(null_backend_runner: Ex
             assert (own.results, own.memory) == (nothing.results, nothing.memory), (
                 f"{Path(path).relative_to(CORPUS.parent)}: {name}")
     assert skipped > 1000  # the corpus does exercise the shortcut
+
+
+def _backend(name: str) -> Backend:
+    return next(b for b in BACKENDS if b.name == name)
+
+
+class _Counting:
+    """An algorithm that counts the operations the host calls on it."""
+
+    def __init__(self, algorithm: object, counts: Counter[str]) -> None:
+        self._algorithm = algorithm
+        self._counts = counts
+
+    def __getattr__(self, name: str) -> object:
+        value = getattr(self._algorithm, name)
+        if not callable(value):
+            return value
+
+        def counted(*args: object) -> object:
+            self._counts[name] += 1
+            return value(*args)
+        return counted
+
+
+def test_a_departed_backend_continues_from_where_it_departed() -> None:
+    """libsodium lacks X448: it departs at the second call, and goes on from there, without
+    generating its X25519 key pair again, to the trace a run of its own gives."""
+    counts: Counter[str] = Counter()
+    counting: Any = {k: _Counting(a, counts) for k, a in _backend("libsodium").algorithms.items()}
+    backends = [Backend(b.name, b.library, counting) if b.name == "libsodium" else b
+                for b in BACKENDS]
+    p = Kx("X25519")
+    kp = p.generate()
+    p.alg = p.string("X448")
+    p.generate()
+    p.call("keypair_publickey", OutRef(kp), p.out())  # libsodium alone from here
+    p.call("publickey_export", OutRef(2), 0, p.out())
+    p.pull(OutRef(3), 32)
+    fast = Executor(backends, handle_limit=FUZZ_HANDLE_LIMIT)
+    outcome = fast.run(p.build())
+    assert counts == {"generate": 1, "export_public": 1}
+    assert outcome.traces["libsodium"].results[1].errno == Errno.UNSUPPORTED_ALGORITHM
+    assert ("libsodium",) in fast._locksteps  # its continuation
+    plain = Executor(BACKENDS, handle_limit=FUZZ_HANDLE_LIMIT, lockstep=False)
+    assert plain.run(p.build()).traces == outcome.traces
+    assert outcome.findings == []
+
+
+class _Toy(KxAlgorithm):
+    """A stand-in for X25519 whose public-key import answers as it is told."""
+
+    name = "X25519"
+    mechanism = Mechanism.DH
+    seed_length = 32
+
+    def __init__(self, refusal: Errno | None, counts: Counter[str]) -> None:
+        self.refusal = refusal
+        self.counts = counts
+
+    def generate(self, seed: bytes) -> tuple[Material, Material]:
+        self.counts["generate"] += 1
+        return seed, seed
+
+    def import_public(self, data: bytes, encoding: KeyEncoding) -> Material:
+        if self.refusal is not None:
+            raise CryptoError(self.refusal)
+        return data
+
+    def verify_public(self, pk: Material) -> None:
+        pass
+
+
+def test_followers_departing_with_different_answers_continue_apart() -> None:
+    """At one call, two followers answer unlike the leader and unlike each other: each goes
+    on in a continuation of its own, from that call."""
+    counts: Counter[str] = Counter()
+    backends = [Backend.of(name, "toy", _Toy(refusal, counts)) for name, refusal in (
+        ("accepts", None), ("refuses", Errno.INVALID_KEY),
+        ("lacks", Errno.UNSUPPORTED_ENCODING))]
+    p = Kx("X25519")
+    p.generate()
+    pk = p.import_public(b"key")
+    p.call("publickey_verify", OutRef(pk))
+    p.call("publickey_verify", 0x0300_0001)  # the first public key, if there is one
+    fast = Executor(backends, handle_limit=FUZZ_HANDLE_LIMIT)
+    outcome = fast.run(p.build())
+    assert counts == {"generate": 3}
+    assert {("refuses",), ("lacks",)} <= set(fast._locksteps)
+    assert [t.results[1].errno for t in outcome.traces.values()] == [
+        Errno.SUCCESS, Errno.INVALID_KEY, Errno.UNSUPPORTED_ENCODING]
+    assert Executor(backends, handle_limit=FUZZ_HANDLE_LIMIT, lockstep=False).run(
+        p.build()).traces == outcome.traces
