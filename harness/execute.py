@@ -136,13 +136,13 @@ class Executor:
         stayed = [n for n in names if n not in departed]
         traces = {n: _renamed(leader, n) for n in stayed}
         groups = [frozenset(stayed)]
-        for group, continued in departures:
+        found: list[Finding] = []
+        for group, continued in departures:  # every group, even after one crashed
             own, crashes, more = self._run_group(encoded, group, continued)
             traces.update(own)
             groups += more
-            if crashes:
-                return traces, crashes, groups
-        return traces, [], groups
+            found += crashes
+        return traces, found, groups
 
     def _lockstep(self, names: list[str]) -> ProgramRunner:
         """The runner serving these backends in lockstep (see harness.lockstep), the first

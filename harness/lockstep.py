@@ -3,8 +3,9 @@
 The first host (the leader) serves the guest: its answers and writes are what the guest sees.
 Every other host (a follower) runs the same method on the same decoded arguments against its
 own handle tables, entropy and backend; its writes are only recorded.  As long as a follower
-answers exactly like the leader (errno, out-values, bytes written), its state and memory are
-the same as in a run of its own, so the leader's trace stands for it.
+answers exactly like the leader (errno, out-values, bytes written) and holds as many live
+handles, its state and memory are the same as in a run of its own, so the leader's trace
+stands for it.
 
 At its first different answer (an algorithm one side lacks, a library that refuses what
 another accepts) a follower *departs*: it is left out for the rest of the run, and its
@@ -43,7 +44,8 @@ class RecordingMemory:
 
 
 class Departure(NamedTuple):
-    """A follower's first answer unlike the leader's (errno, or any byte it wrote)."""
+    """A follower's first answer unlike the leader's (errno, a byte it wrote, or the handles
+    left live)."""
 
     call: int  # the call's index in the program
     errno: int
@@ -94,6 +96,7 @@ class Lockstep:
                 # fail the same way on every follower.
                 return errno
             writes = memory.writes[mark:]
+            live = len(leader.handles)
             index = len(leader.calls) - 1
             self.followers_used = True
             for host in followers:
@@ -108,8 +111,9 @@ class Lockstep:
                 except Exception:
                     self.broken = True
                     break
-                if answer != errno or log[start:] != writes:
-                    # from here on it would see other memory
+                # The same answer can leave other state: a pull of the same bytes drains
+                # one side's shorter output only (its handle closes); the live count shows it.
+                if answer != errno or log[start:] != writes or len(host.handles) != live:
                     self.departed[host] = Departure(index, answer, start)
             return errno
 

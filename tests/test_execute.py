@@ -18,7 +18,7 @@ from harness.nameable import Names
 from harness.program import Call, OutRef, Program, ProgramBuilder, Segment, encode_program
 from harness.targets import ForeignInput, decode
 from impls.base import Backend, KxAlgorithm, Material, Mechanism
-from tests.kx import Kx
+from tests.kx import RAW, Kx
 
 NAMES = ("X25519", "X448", "ML-KEM-512", "P256-SHA256")
 
@@ -172,9 +172,10 @@ class _Toy(KxAlgorithm):
     mechanism = Mechanism.DH
     seed_length = 32
 
-    def __init__(self, refusal: Errno | None, counts: Counter[str]) -> None:
+    def __init__(self, refusal: Errno | None, counts: Counter[str], extra: int = 0) -> None:
         self.refusal = refusal
         self.counts = counts
+        self.extra = extra  # bytes its exports have beyond 32
 
     def generate(self, seed: bytes) -> tuple[Material, Material]:
         self.counts["generate"] += 1
@@ -183,19 +184,22 @@ class _Toy(KxAlgorithm):
     def import_public(self, data: bytes, encoding: KeyEncoding) -> Material:
         if self.refusal is not None:
             raise CryptoError(self.refusal)
+        if data == b"boom":
+            raise RuntimeError("a library bug")
         return data
 
     def verify_public(self, pk: Material) -> None:
         pass
+
+    def export_public(self, pk: Material, encoding: KeyEncoding) -> bytes:
+        return bytes(32) + bytes(self.extra)
 
 
 def test_followers_departing_with_different_answers_continue_apart() -> None:
     """At one call, two followers answer unlike the leader and unlike each other: each goes
     on in a continuation of its own, from that call."""
     counts: Counter[str] = Counter()
-    backends = [Backend.of(name, "toy", _Toy(refusal, counts)) for name, refusal in (
-        ("accepts", None), ("refuses", Errno.INVALID_KEY),
-        ("lacks", Errno.UNSUPPORTED_ENCODING))]
+    backends = _toys(counts)
     p = Kx("X25519")
     p.generate()
     pk = p.import_public(b"key")
@@ -209,3 +213,43 @@ def test_followers_departing_with_different_answers_continue_apart() -> None:
         Errno.SUCCESS, Errno.INVALID_KEY, Errno.UNSUPPORTED_ENCODING]
     assert Executor(backends, handle_limit=FUZZ_HANDLE_LIMIT, lockstep=False).run(
         p.build()).traces == outcome.traces
+
+
+def _toys(counts: Counter[str]) -> list[Backend]:
+    return [Backend.of(name, "toy", _Toy(refusal, counts)) for name, refusal in (
+        ("accepts", None), ("refuses", Errno.INVALID_KEY),
+        ("lacks", Errno.UNSUPPORTED_ENCODING))]
+
+
+def test_a_crash_in_one_continuation_leaves_the_others_run() -> None:
+    p = Kx("X25519")
+    p.generate()
+    p.import_public(b"key")  # "refuses" and "lacks" depart, apart
+    p.import_public(b"boom")  # "accepts" raises
+    backends = [_toys(Counter())[k] for k in (1, 0, 2)]  # "refuses" leads: "accepts" departs
+    outcome = Executor(backends, handle_limit=FUZZ_HANDLE_LIMIT).run(p.build())
+    plain = Executor(backends, handle_limit=FUZZ_HANDLE_LIMIT, lockstep=False).run(p.build())
+    assert set(outcome.traces) == {"refuses", "lacks"}
+    assert outcome.traces == plain.traces
+    assert [(f.oracle, f.backends) for f in outcome.findings] == [(Oracle.CRASH, ("accepts",))]
+    assert outcome.findings == plain.findings
+
+
+def test_a_pull_that_drains_only_the_leaders_output_parts_them() -> None:
+    """Both pull the same 32 bytes, which drain the leader's output only: the follower's is
+    still open, and its next pull succeeds where the leader's finds no handle."""
+    counts: Counter[str] = Counter()
+    backends = [Backend.of(name, "toy", _Toy(None, counts, extra))
+                for name, extra in (("short", 0), ("long", 1))]
+    p = Kx("X25519")
+    kp = p.generate()
+    pk = p.call("keypair_publickey", OutRef(kp), p.out())
+    output = p.call("publickey_export", OutRef(pk), RAW, p.out())
+    p.pull(output, 32)
+    p.pull(output, 32)
+    outcome = Executor(backends, handle_limit=FUZZ_HANDLE_LIMIT).run(p.build())
+    assert [r.errno for r in outcome.traces["long"].results][-1] == Errno.SUCCESS
+    assert [r.errno for r in outcome.traces["short"].results][-1] == Errno.INVALID_HANDLE
+    assert counts["generate"] == 2  # "long" went on from the pull, not from the start
+    plain = Executor(backends, handle_limit=FUZZ_HANDLE_LIMIT, lockstep=False).run(p.build())
+    assert outcome.traces == plain.traces
