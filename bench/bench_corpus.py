@@ -22,7 +22,6 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -31,42 +30,11 @@ from harness.errors import CryptoError
 from harness.execute import Executor
 from harness.fuzzing import BACKENDS, FUZZ_HANDLE_LIMIT, test_one_input
 from harness.targets import TARGETS, decode
-from impls.base import Backend, KxAlgorithm
-
-LibraryCall = tuple[str, Callable[..., Any], tuple[Any, ...]]  # (algorithm, method, arguments)
-
-# Every operation of the backend interface (impls.base.KxAlgorithm) that the host calls.
-OPERATIONS = frozenset({
-    "generate", "public_from_secret", "verify_public", "import_public", "import_secret",
-    "export_public", "export_secret", "import_keypair", "export_keypair", "check_pair", "dh",
-    "encapsulate", "decapsulate"})
-
-
-class Recording:
-    """An algorithm that logs every operation the host calls on it, then performs it."""
-
-    def __init__(self, algorithm: KxAlgorithm, log: list[LibraryCall]) -> None:
-        self._algorithm = algorithm
-        self._log = log
-
-    def __getattr__(self, name: str) -> Any:
-        value = getattr(self._algorithm, name)
-        if name not in OPERATIONS:
-            return value
-
-        def operation(*args: Any) -> Any:
-            self._log.append((self._algorithm.name, value, args))
-            return value(*args)
-        return operation
-
-
-def _recording(backend: Backend, log: list[LibraryCall]) -> Backend:
-    algorithms: Any = {key: Recording(alg, log) for key, alg in backend.algorithms.items()}
-    return Backend(backend.name, backend.library, algorithms)
+from impls.recording import LibraryCall, recording
 
 
 def _replay(calls: list[LibraryCall]) -> None:
-    for _, method, args in calls:
+    for _, _, method, args in calls:
         try:  # noqa: SIM105 - contextlib.suppress would add its own cost to the timing
             method(*args)
         except CryptoError:
@@ -85,7 +53,7 @@ def main() -> None:
     args = parser.parse_args()
     log: list[LibraryCall] = []
     # Each backend on its own: one run of each, so every library call is recorded once.
-    recorder = Executor([_recording(b, log) for b in BACKENDS], handle_limit=FUZZ_HANDLE_LIMIT,
+    recorder = Executor([recording(b, log) for b in BACKENDS], handle_limit=FUZZ_HANDLE_LIMIT,
                         lockstep=False, share_backend_free_runs=False)
     print(f"command: make bench (bench/bench_corpus.py --rounds {args.rounds})\n")
     print("| target | corpus files | inputs/s | inputs whose library work is X25519 |"
@@ -108,7 +76,7 @@ def main() -> None:
             measured = min(_timed(functools.partial(callback, data)) for _ in range(args.rounds))
             direct = min(_timed(functools.partial(_replay, calls)) for _ in range(args.rounds))
             total += measured
-            if calls and {name for name, _, _ in calls} == {"X25519"}:
+            if calls and {c.algorithm for c in calls} == {"X25519"}:
                 x25519.append((measured, direct))
         _row(target.name, len(files), total, x25519)
 
