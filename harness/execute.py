@@ -80,9 +80,8 @@ class Executor:
             if len(excused) < len(crashes):
                 outcome = self._outcome(program, traces, crashes)
             else:
-                # Every crash is a known library bug, and each backend that raised had
-                # answered every call before it like another one: the others' traces are
-                # judged as usual.
+                # Every crash is a known library bug, and what each backend that raised did
+                # before it passed every oracle: the others' traces are judged as usual.
                 outcome = self._judge(program, traces, groups)
                 outcome.known += excused
             outcome.crashed = before
@@ -101,19 +100,32 @@ class Executor:
 
     def _known_crash(self, program: Program, traces: dict[str, Trace], crash: Finding,
                      before: dict[str, Trace]) -> Finding | None:
-        """The crash, marked as the known divergence it is; None if it is none, or if the
-        backend that raised answered some call before it unlike every other backend (what it
-        did there must be judged: the crash stays a finding)."""
-        own = before.get(crash.backends[0])
-        if own is None or crash.call is None:
+        """The crash, marked as the known divergence it is; None if it is none, or if what
+        the backend that raised did before it, judged like any run, shows a problem of its
+        own (excusing the crash must not hide it: the crash stays a finding)."""
+        name = crash.backends[0]
+        own = before.get(name)
+        if own is None or crash.call is None or not self._judged_clean(
+                Program(program.segments, program.calls[: crash.call]), traces, name, own):
             return None
-        alike = [n for n in sorted(traces) if traces[n].results[: crash.call] == own.results]
-        if not alike:
-            return None
-        seen = differential.crash_context(program, traces, alike[0], crash.call,
-                                          {crash.backends[0]: crash.detail}, self.revision)
+        seen = differential.crash_context(program, {**traces, name: own}, name, crash.call,
+                                          {name: crash.detail}, self.revision)
         divergence = known(*seen)
         return None if divergence is None else replace(crash, divergence=divergence.name)
+
+    def _judged_clean(self, prefix: Program, traces: dict[str, Trace], name: str,
+                      own: Trace) -> bool:
+        """Whether every oracle passes backend ``name``'s run of ``prefix`` (``own``), next
+        to the other backends' runs of it (each on its own)."""
+        runs = {name: own}
+        for runner in self.runners:
+            if runner.backend.name in traces:
+                try:
+                    runs[runner.backend.name] = runner.run(prefix)
+                except Exception:
+                    return False
+        judged = self._judge(prefix, runs, [frozenset({n}) for n in runs])
+        return not any(name in f.backends for f in judged.findings)
 
     def _run_group(self, encoded: EncodedProgram, names: list[str],
                    resume: Resume | None = None

@@ -207,10 +207,10 @@ def crash_context(program: Program, traces: Mapping[str, Trace], leader: str, in
                   crashed: Mapping[str, str], revision: Revision = Revision.JAN2022
                   ) -> tuple[dict[str, str], CallContext]:
     """Call ``index``, at which the ``crashed`` backends raised ("Type: message"), as every
-    other backend answered it, read from the memory of ``leader`` (one whose calls before it
-    the crashed ones answered alike): each backend's view and the call's context, for
-    :func:`harness.divergences.known`."""
-    results = {n: t.results[index] for n, t in traces.items()}
+    other backend answered it, read from the memory of ``leader`` (the run of a crashed one
+    until then, or one whose calls before it they answered alike): each backend's view and
+    the call's context, for :func:`harness.divergences.known`."""
+    results = {n: t.results[index] for n, t in traces.items() if n not in crashed}
     context = _context(program, traces, leader, index, _Memory(traces[leader]), results,
                        revision)
     views = {n: _describe(r) for n, r in results.items()}
