@@ -81,7 +81,7 @@ class Executor:
                 outcome = self._outcome(program, traces, crashes)
             else:
                 # Every crash is a known library bug, and what each backend that raised did
-                # before it passed every oracle: the others' traces are judged as usual.
+                # before it is above reproach: the others' traces are judged as usual.
                 outcome = self._judge(program, traces, groups)
                 outcome.known += excused
             outcome.crashed = before
@@ -101,8 +101,8 @@ class Executor:
     def _known_crash(self, program: Program, traces: dict[str, Trace], crash: Finding,
                      before: dict[str, Trace]) -> Finding | None:
         """The crash, marked as the known divergence it is; None if it is none, or if what
-        the backend that raised did before it, judged like any run, shows a problem of its
-        own (excusing the crash must not hide it: the crash stays a finding)."""
+        the backend that raised did before it is open to doubt (excusing the crash must not
+        hide it: the crash stays a finding)."""
         name = crash.backends[0]
         own = before.get(name)
         if own is None or crash.call is None or not self._judged_clean(
@@ -115,17 +115,15 @@ class Executor:
 
     def _judged_clean(self, prefix: Program, traces: dict[str, Trace], name: str,
                       own: Trace) -> bool:
-        """Whether every oracle passes backend ``name``'s run of ``prefix`` (``own``), next
-        to the other backends' runs of it (each on its own)."""
-        runs = {name: own}
-        for runner in self.runners:
-            if runner.backend.name in traces:
-                try:
-                    runs[runner.backend.name] = runner.run(prefix)
-                except Exception:
-                    return False
-        judged = self._judge(prefix, runs, [frozenset({n}) for n in runs])
-        return not any(name in f.backends for f in judged.findings)
+        """Whether backend ``name``'s run of ``prefix`` (``own``) is above reproach: each of
+        its answers is one another backend gave to the same call (the differential oracle,
+        which stops comparing a backend after a known divergence, could miss a wrong one),
+        and the other oracles pass it."""
+        if any(all(t.results[i] != result for t in traces.values())
+               for i, result in enumerate(own.results)):
+            return False
+        judged = self._judge(prefix, {name: own}, [frozenset({name})])
+        return not judged.findings
 
     def _run_group(self, encoded: EncodedProgram, names: list[str],
                    resume: Resume | None = None

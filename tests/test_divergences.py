@@ -239,3 +239,20 @@ def test_a_known_crash_after_another_difference_stays_a_finding(
     assert outcome is not None
     assert [(f.oracle.value, f.backends, f.divergence) for f in outcome.findings] == [
         ("crash", ("cryptography",), None)]
+
+
+def test_a_known_crash_after_a_known_divergence_and_a_wrong_answer_stays_a_finding(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A known divergence first (PyCryptodome refuses u = 0), after which the differential
+    oracle compares cryptography with no one; then a wrong shared secret, then the known
+    crash.  Excusing the crash would hide the wrong secret."""
+    cryptography_x448 = next(b for b in BACKENDS if b.name == "cryptography").find("X448")
+    monkeypatch.setattr(cryptography_x448, "dh", lambda pk, sk: bytes(56))
+    data = encode("dh", [("publickey_import", {"encoding": 0, "key": 0xFF, "blob": bytes(56)}),
+                         ("kx_dh", {}), ("array_output_pull", {"size": 56}),
+                         ("secretkey_import", {"encoding": 1, "key": 0xFF,
+                                               "blob": _curve_key_document("6f", 32)})], "X448")
+    outcome = run_input(data)
+    assert outcome is not None
+    assert [(f.oracle.value, f.backends, f.divergence) for f in outcome.findings] == [
+        ("crash", ("cryptography",), None)]
