@@ -226,18 +226,27 @@ def test_a_known_crash_is_reported_and_the_others_judged() -> None:
     assert list(outcome.traces) == ["pycryptodome"]  # still judged by every other oracle
 
 
+_WRONG_SECRET_THEN_CRASH: list[tuple[str, dict[str, int | bytes]]] = [
+    ("kx_dh", {}), ("array_output_pull", {"size": 56}),
+    ("secretkey_import", {"encoding": 1, "key": 0xFF, "blob": _curve_key_document("6f", 32)})]
+
+
+def _findings_with_a_wrong_x448_secret(monkeypatch: pytest.MonkeyPatch,
+                                       ops: list[tuple[str, dict[str, int | bytes]]]
+                                       ) -> list[tuple[str, tuple[str, ...], str | None]]:
+    """The findings of a dh input on X448, cryptography's X448 DH answering zeros."""
+    cryptography_x448 = next(b for b in BACKENDS if b.name == "cryptography").find("X448")
+    monkeypatch.setattr(cryptography_x448, "dh", lambda pk, sk: bytes(56))
+    outcome = run_input(encode("dh", ops, "X448"))
+    assert outcome is not None
+    return [(f.oracle.value, f.backends, f.divergence) for f in outcome.findings]
+
+
 def test_a_known_crash_after_another_difference_stays_a_finding(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """Had cryptography answered an earlier call unlike everyone, excusing its crash would
     hide that call: the crash is then reported."""
-    cryptography_x448 = next(b for b in BACKENDS if b.name == "cryptography").find("X448")
-    monkeypatch.setattr(cryptography_x448, "dh", lambda pk, sk: bytes(56))
-    data = encode("dh", [("kx_dh", {}), ("array_output_pull", {"size": 56}),
-                         ("secretkey_import", {"encoding": 1, "key": 0xFF,
-                                               "blob": _curve_key_document("6f", 32)})], "X448")
-    outcome = run_input(data)
-    assert outcome is not None
-    assert [(f.oracle.value, f.backends, f.divergence) for f in outcome.findings] == [
+    assert _findings_with_a_wrong_x448_secret(monkeypatch, _WRONG_SECRET_THEN_CRASH) == [
         ("crash", ("cryptography",), None)]
 
 
@@ -246,13 +255,8 @@ def test_a_known_crash_after_a_known_divergence_and_a_wrong_answer_stays_a_findi
     """A known divergence first (PyCryptodome refuses u = 0), after which the differential
     oracle compares cryptography with no one; then a wrong shared secret, then the known
     crash.  Excusing the crash would hide the wrong secret."""
-    cryptography_x448 = next(b for b in BACKENDS if b.name == "cryptography").find("X448")
-    monkeypatch.setattr(cryptography_x448, "dh", lambda pk, sk: bytes(56))
-    data = encode("dh", [("publickey_import", {"encoding": 0, "key": 0xFF, "blob": bytes(56)}),
-                         ("kx_dh", {}), ("array_output_pull", {"size": 56}),
-                         ("secretkey_import", {"encoding": 1, "key": 0xFF,
-                                               "blob": _curve_key_document("6f", 32)})], "X448")
-    outcome = run_input(data)
-    assert outcome is not None
-    assert [(f.oracle.value, f.backends, f.divergence) for f in outcome.findings] == [
+    refused: tuple[str, dict[str, int | bytes]] = (
+        "publickey_import", {"encoding": 0, "key": 0xFF, "blob": bytes(56)})
+    assert _findings_with_a_wrong_x448_secret(
+        monkeypatch, [refused, *_WRONG_SECRET_THEN_CRASH]) == [
         ("crash", ("cryptography",), None)]
