@@ -100,6 +100,7 @@ class Call:
 
     def __init__(self, fn: Function) -> None:
         self.fn = fn
+        self.name = fn.name
         self.outs = tuple(zip(fn.out_offsets, fn.out_widths, strict=True))
         self.params = decoders(fn)
 
@@ -109,21 +110,16 @@ class Call:
         values = [decode(args, memory, revision) for decode in self.params]
         return values, [(memory.check(args[i], width)[0], width) for i, width in self.outs]
 
-    def answer(self, host: Host, values: list[Any]) -> tuple[int, tuple[int, ...]]:
-        """Run the host's method: its errno and, on success, its out-values (not written)."""
-        try:
-            return SUCCESS, getattr(host, self.fn.name)(*values)
-        except CryptoError as error:
-            return int(error.errno), ()
-
     def complete(self, host: Host, values: list[Any], targets: Targets) -> int:
         """Run the host's method; on success write every out-value.  Returns the errno."""
-        errno, results = self.answer(host, values)
-        if errno == SUCCESS:
-            memory = host.memory
-            for (ptr, width), value in zip(targets, results, strict=True):
-                memory.write(ptr, value.to_bytes(width, "little"))
-        return errno
+        try:
+            results = getattr(host, self.name)(*values)
+        except CryptoError as error:
+            return int(error.errno)
+        memory = host.memory
+        for (ptr, width), value in zip(targets, results, strict=True):
+            memory.write(ptr, value.to_bytes(width, "little"))
+        return SUCCESS
 
 
 def make_entry(host: Host, fn: Function) -> Entry:

@@ -47,7 +47,8 @@ class WasmtimeMemory:
 
     Its own last line of defence: an access outside memory raises ``IndexError`` (a host bug,
     surfaced as a finding) instead of touching the process's memory.  A memory that cannot
-    grow keeps its base address and size, so they are read once.
+    grow keeps its base address and size, so it is mapped once, as a memoryview (slicing one
+    costs a fraction of a ctypes call); one that can grow is mapped again at each access.
     """
 
     def __init__(self, store: wasmtime.Store, memory: wasmtime.Memory) -> None:
@@ -55,28 +56,27 @@ class WasmtimeMemory:
         self._memory = memory
         limits = memory.type(store).limits
         self._fixed = limits.max is not None and limits.max == limits.min
-        self._size = memory.data_len(store)
-        self._address = ctypes.addressof(memory.data_ptr(store).contents)
+        self._view = self._mapped()
+
+    def _mapped(self) -> memoryview:
+        size = self._memory.data_len(self._store)
+        address = ctypes.addressof(self._memory.data_ptr(self._store).contents)
+        return memoryview((ctypes.c_ubyte * size).from_address(address)).cast("B")
 
     def size(self) -> int:
-        return self._size if self._fixed else self._memory.data_len(self._store)
+        return len(self._view if self._fixed else self._mapped())
 
-    def _base(self, ptr: int, length: int) -> int:
-        if not self._fixed:
-            self._size = self._memory.data_len(self._store)
-            self._address = ctypes.addressof(self._memory.data_ptr(self._store).contents)
-        if ptr < 0 or length < 0 or ptr + length > self._size:
+    def _region(self, ptr: int, length: int) -> memoryview:
+        view = self._view if self._fixed else self._mapped()
+        if ptr < 0 or length < 0 or ptr + length > len(view):
             raise IndexError(f"unchecked access {ptr:#x}+{length:#x} outside guest memory")
-        return self._address + ptr
+        return view
 
     def read(self, ptr: int, length: int) -> bytes:
-        return ctypes.string_at(self._base(ptr, length), length)
+        return self._region(ptr, length)[ptr : ptr + length].tobytes()
 
     def write(self, ptr: int, data: bytes) -> None:
-        ctypes.memmove(self._base(ptr, len(data)), data, len(data))
-
-    def fill(self, value: int) -> None:
-        ctypes.memset(self._base(0, self.size()), value, self.size())
+        self._region(ptr, len(data))[ptr : ptr + len(data)] = data
 
 
 class GuestMemory:
