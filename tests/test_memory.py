@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pytest
+import wasmtime
 from hypothesis import given
 from hypothesis import strategies as st
 
 from harness.abi import Errno
 from harness.errors import CryptoError
-from harness.memory import BytearrayMemory, GuestMemory
+from harness.memory import BytearrayMemory, GuestMemory, WasmtimeMemory
+from harness.runtime import engine
 
 SIZE = 4096
 u32 = st.integers(min_value=0, max_value=2**32 - 1)
@@ -65,3 +67,31 @@ def test_strings_must_be_utf8() -> None:
     memory.write(0, b"\xff\xfe")
     with pytest.raises(CryptoError):
         memory.read_string(0, 2)
+
+
+@pytest.mark.parametrize("maximum", [1, None], ids=["fixed", "growable"])
+def test_wasmtime_memory_is_its_own_last_line_of_defence(maximum: int | None) -> None:
+    """An unchecked access outside a wasmtime memory raises instead of touching anything
+    else (a fixed memory is mapped once: slicing its view would silently truncate), and a
+    growable memory's accesses follow its growth."""
+    store = wasmtime.Store(engine())
+    memory = wasmtime.Memory(store, wasmtime.MemoryType(wasmtime.Limits(1, maximum)))
+    raw = WasmtimeMemory(store, memory)
+    page = 65536
+    assert raw.size() == page
+    raw.write(page - 3, b"abc")
+    assert raw.read(page - 4, 4) == b"\x00abc"
+    assert raw.read(page, 0) == b""
+    for ptr, length in [(page - 2, 3), (page, 1), (-1, 2), (0, page + 1)]:
+        with pytest.raises(IndexError):
+            raw.read(ptr, length)
+        with pytest.raises(IndexError):
+            raw.write(ptr, bytes(length))
+    with pytest.raises(IndexError):
+        raw.read(0, -1)
+    assert raw.read(page - 3, 3) == b"abc"  # the refused writes wrote nothing
+    if maximum is None:
+        memory.grow(store, 1)
+        assert raw.size() == 2 * page
+        raw.write(2 * page - 1, b"z")
+        assert raw.read(page - 3, page + 3)[-1:] == b"z"

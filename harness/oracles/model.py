@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from harness.abi import (
     FUNCTIONS,
@@ -53,8 +54,6 @@ _ENUM_SIZES = {
 }
 
 
-
-
 @dataclass
 class Obj:
     kind: HandleKind
@@ -64,8 +63,7 @@ class Obj:
     pulled: int = 0
 
 
-@dataclass(frozen=True)
-class Prediction:
+class Prediction(NamedTuple):  # a tuple: made for most calls of every trace
     allowed: frozenset[Errno]
     creates: tuple[tuple[HandleKind, str | None, int | None], ...] = ()  # kind, alg, ao length
     why: str = ""
@@ -129,10 +127,6 @@ class SpecModel:
 
     # --- guest memory ----------------------------------------------------------------------
 
-    @staticmethod
-    def valid(ptr: int, length: int) -> bool:
-        return (ptr & U32) + (length & U32) <= SIZE
-
     def bytes_at(self, ptr: int, length: int) -> bytes:
         """Guest memory as a call finds it: the program's image under every earlier write
         (patched into the few bytes read, rather than copying the image at each write)."""
@@ -159,26 +153,26 @@ class SpecModel:
                 if a & U32 >= size:
                     return None
                 values.append(a & U32)
-            elif reading == _STRING:
-                if not self.valid(a, args[k + 1]):
-                    return None
-                try:
-                    values.append(self.bytes_at(a, args[k + 1]).decode("utf-8"))
-                except UnicodeDecodeError:
-                    return None
-            elif reading == _BUFFER:
-                if not self.valid(a, args[k + 1]):
-                    return None
-                values.append((a & U32, args[k + 1] & U32))
-            else:
-                if not self.valid(a, 8):
+            elif reading == _OPTIONS:
+                if (a & U32) + 8 > SIZE:
                     return None
                 struct = self.bytes_at(a, 8)
                 if struct[0] not in (0, 1):
                     return None
                 values.append(int.from_bytes(struct[4:], "little") if struct[0] == 0 else None)
+            else:  # a (ptr, len) pair: a string or a buffer
+                length = args[k + 1] & U32
+                if (a & U32) + length > SIZE:
+                    return None
+                if reading == _BUFFER:
+                    values.append((a & U32, length))
+                    continue
+                try:
+                    values.append(self.bytes_at(a, length).decode("utf-8"))
+                except UnicodeDecodeError:
+                    return None
         for offset, width in _OUTS[fn.name]:
-            if not self.valid(args[offset], width):
+            if (args[offset] & U32) + width > SIZE:
                 return None
         return values
 
@@ -200,9 +194,10 @@ class SpecModel:
 
     def algorithm(self, algorithm_type: object, name: object) -> str | None:
         text = str(name)
-        if algorithm_type != KX or not text.isascii() or text.upper() not in self.algorithms:
+        if algorithm_type != KX or not text.isascii():
             return None
-        return text.upper()
+        upper = text.upper()
+        return upper if upper in self.algorithms else None
 
     def predict(self, fn: Function, values: list[object]) -> Prediction:
         return _PREDICTORS[fn.name](self, fn.name, values)
