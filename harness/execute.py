@@ -115,12 +115,12 @@ class Executor:
 
     def _judged_clean(self, prefix: Program, traces: dict[str, Trace], name: str,
                       own: Trace) -> bool:
-        """Whether backend ``name``'s run of ``prefix`` (``own``) is above reproach: each of
-        its answers is one another backend gave to the same call (the differential oracle,
-        which stops comparing a backend after a known divergence, could miss a wrong one),
-        and the other oracles pass it."""
-        if any(all(t.results[i] != result for t in traces.values())
-               for i, result in enumerate(own.results)):
+        """Whether backend ``name``'s run of ``prefix`` (``own``) is above reproach: it
+        answered each call another backend could compare as one of them did, but for known
+        divergences (:func:`harness.oracles.differential.answered_alike`), and the other
+        oracles pass it."""
+        if not differential.answered_alike(prefix, traces, name, own, self.capabilities,
+                                            self.revision):
             return False
         judged = self._judge(prefix, {name: own}, [frozenset({name})])
         return not judged.findings

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
 from asn1crypto import pem
 from cryptography.exceptions import InternalError
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 
-from harness.abi import Errno
+from harness.abi import Errno, KeyEncoding
 from harness.divergences import BY_NAME, CallContext, known
 from harness.findings import Finding
 from harness.fuzzing import BACKENDS, run_input
@@ -17,6 +19,8 @@ from harness.oracles import differential
 from harness.program import Call, OutRef, Program
 from harness.runner import CallResult, Trace
 from harness.targets import encode
+from impls.base import invalid_key
+from impls.x25519_common import LOW_ORDER
 from tests.kx import ALICE_SK
 
 _OK = CallResult(Errno.SUCCESS, (0x5000002,), ((0x160, b"\x02\x00\x00\x05"),))
@@ -260,3 +264,166 @@ def test_a_known_crash_after_a_known_divergence_and_a_wrong_answer_stays_a_findi
     assert _findings_with_a_wrong_x448_secret(
         monkeypatch, [refused, *_WRONG_SECRET_THEN_CRASH]) == [
         ("crash", ("cryptography",), None)]
+
+
+_END_MINUS_8 = 0xF6  # an ``out`` selector: the fixed slot 8 bytes before the end of memory
+_CURVE_KEY_CRASH: tuple[str, dict[str, int | bytes]] = (
+    "secretkey_import", {"encoding": 1, "key": 0xFF, "blob": _curve_key_document("6f", 32)})
+
+
+def _p256_pem(*, trailing: bytes = b"", stray: bytes = b"") -> bytes:
+    """A P-256 public key in PEM, with bytes after its END line or in its first base64 line:
+    cryptography reads the first and refuses the second, PyCryptodome the other way round."""
+    point = ec.derive_private_key(7, ec.SECP256R1()).public_key()
+    lines = point.public_bytes(serialization.Encoding.PEM,
+                               serialization.PublicFormat.SubjectPublicKeyInfo).split(b"\n")
+    return b"\n".join([lines[0], stray + lines[1], *lines[2:]]) + trailing
+
+
+def _findings_with(monkeypatch: pytest.MonkeyPatch, algorithm: str, method: str,
+                   wrong: object, ops: list[tuple[str, dict[str, int | bytes]]]
+                   ) -> list[tuple[str, tuple[str, ...], str | None]]:
+    """The findings of a dh input on ``algorithm``, cryptography's ``method`` answering
+    wrongly."""
+    patched = next(b for b in BACKENDS if b.name == "cryptography").find(algorithm)
+    monkeypatch.setattr(patched, method, wrong)
+    outcome = run_input(encode("dh", ops, algorithm))
+    assert outcome is not None
+    return [(f.oracle.value, f.backends, f.divergence) for f in outcome.findings]
+
+
+def test_a_known_crash_after_a_known_divergence_on_a_key_only_it_holds_is_excused() -> None:
+    """cryptography alone reads a PEM key with a byte after its END line (a known divergence),
+    then verifies it and derives a secret from it: no other backend holds that key, so those
+    answers have nothing to be compared with (as in a run without the crash).  The known
+    crash that follows is excused (found by fuzzing dh; corpus/regressions/f1fec7c7…)."""
+    outcome = run_input(encode("dh", [
+        ("crafted_dh", {"key": 0xFF, "blob": _p256_pem(trailing=b"\x00"), "encoding": 2}),
+        _CURVE_KEY_CRASH], "P256-SHA256"))
+    assert outcome is not None and not outcome.findings
+    assert [c.errno for c in outcome.crashed["cryptography"].results[3:7]] == [
+        Errno.SUCCESS] * 4  # imported, verified, a secret derived and pulled: by it alone
+    assert [(f.oracle.value, f.divergence) for f in outcome.known] == [
+        ("crash", "cryptography-internal-error-on-curve-key-length")]
+
+
+def test_a_known_crash_after_a_known_divergence_and_a_wrong_answer_on_shared_keys_stays_a_finding(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same, but cryptography then derives a wrong secret from the set-up's keys, which
+    every backend holds: that answer is compared, so the crash stays a finding."""
+    assert _findings_with(monkeypatch, "P256-SHA256", "dh", lambda pk, sk: bytes(32), [
+        ("crafted_dh", {"key": 0xFF, "blob": _p256_pem(trailing=b"\x00"), "encoding": 2}),
+        ("kx_dh", {}), ("array_output_pull", {"output": 1, "size": 32}),  # its output
+        _CURVE_KEY_CRASH]) == [("crash", ("cryptography",), None)]
+
+
+def test_a_wrong_answer_on_a_shared_key_left_in_a_failed_calls_out_slot_is_compared(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """(review) cryptography refuses a PEM key PyCryptodome reads (a known divergence); the
+    out-slot of its failed import still holds a handle to the set-up's public key, which the
+    next calls take as that import's out-value: a wrong secret derived from keys every
+    backend holds must not be excused as "what the divergence made"."""
+    assert _findings_with(monkeypatch, "P256-SHA256", "dh", lambda pk, sk: bytes(32), [
+        ("keypair_publickey", {"kp": 0, "out": _END_MINUS_8}),
+        ("publickey_import", {"encoding": 2, "key": 0xFF, "blob": _p256_pem(stray=b"!"),
+                              "out": _END_MINUS_8}),
+        ("kx_dh", {"pk": 2, "sk": 0}), ("array_output_pull", {"size": 32}),
+        _CURVE_KEY_CRASH]) == [("crash", ("cryptography",), None)]
+
+
+def test_an_answer_is_compared_only_with_runs_that_made_the_same_call(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """(review) PyCryptodome refuses a small-order point cryptography and libsodium import (a
+    known divergence), so its out-slot still holds another handle: its "success" verifying
+    that one must not vouch for cryptography's wrong "success" on the small-order point,
+    which libsodium refuses."""
+    ops: list[tuple[str, dict[str, int | bytes]]] = [
+        ("keypair_publickey", {"kp": 0, "out": _END_MINUS_8}),
+        ("publickey_import", {"encoding": 0, "key": 4, "out": _END_MINUS_8}),
+        ("publickey_verify", {"pk": 2})]
+    assert _findings_with(monkeypatch, "X25519", "verify_public", lambda pk: None, ops) == [
+        ("differential", ("cryptography", "libsodium"), None)]  # without the crash
+    assert _findings_with(monkeypatch, "X25519", "verify_public", lambda pk: None,
+                          [*ops, _CURVE_KEY_CRASH]) == [("crash", ("cryptography",), None)]
+
+
+# A known divergence (cryptography alone reads a PEM key with a byte after its END line: from
+# then on its memory and handle numbers differ from PyCryptodome's), then the known crash.
+_Op = tuple[str, dict[str, int | bytes]]
+_READ_BY_CRYPTOGRAPHY_ALONE: _Op = (
+    "crafted_dh", {"key": 0xFF, "blob": _p256_pem(trailing=b"\x00"), "encoding": 2})
+
+
+@pytest.mark.parametrize(("algorithm", "ops"), [
+    ("P256-SHA256", [_READ_BY_CRYPTOGRAPHY_ALONE, ("kx_dh", {}),
+                     ("array_output_pull", {"output": 1, "size": 32})]),
+    ("P256-SHA256", [_READ_BY_CRYPTOGRAPHY_ALONE, ("keypair_publickey", {})]),
+    ("P256-SHA256", [_READ_BY_CRYPTOGRAPHY_ALONE, ("publickey_verify", {"pk": 0})]),
+    ("P256-SHA256", [_READ_BY_CRYPTOGRAPHY_ALONE,
+                     ("crafted_dh", {"key": 0xFF, "blob": _p256_pem(), "encoding": 2})]),
+    # divergences naming PyCryptodome, the only other backend (cryptography is right)
+    ("X448", [("publickey_import", {"encoding": 0, "key": 0xFF, "blob": bytes(56)})]),
+    ("P256-SHA256", [("publickey_import", {"encoding": 3, "key": 0xFF,
+                                           "blob": b"\x04" + bytes(64)})]),
+], ids=["dh-on-set-up-keys", "set-up-key-pair", "set-up-key", "a-key-both-read",
+        "x448-u-zero", "p256-infinity"])
+def test_a_known_crash_after_known_divergences_is_excused(
+        algorithm: str, ops: list[tuple[str, dict[str, int | bytes]]]) -> None:
+    """(review) Calls every run made alike after a known divergence are compared (handles by
+    the call that made them, answers but for handle numbers): correct answers excuse."""
+    outcome = run_input(encode("dh", [*ops, _CURVE_KEY_CRASH], algorithm))
+    assert outcome is not None and not outcome.findings
+    assert [f.divergence for f in outcome.known if f.oracle.value == "crash"] == [
+        "cryptography-internal-error-on-curve-key-length"]
+
+
+def test_a_known_crash_after_an_algorithm_it_does_not_declare_is_excused() -> None:
+    """(review) cryptography answers unsupported_algorithm for ML-KEM-512, which it does not
+    declare: as for the differential oracle, that leaves it out of the call."""
+    crash: _Op = ("secretkey_import", {"alg": 3, "encoding": 1, "key": 0xFF,  # P256-SHA256
+                                       "blob": _curve_key_document("6f", 32)})
+    outcome = run_input(encode("key_import", [("generate", {"alg": 5}), crash]))  # ML-KEM-512
+    assert outcome is not None and not outcome.findings
+
+
+def _refusing(alg: object, refused: Callable[[bytes, object], bool]) -> Callable[..., object]:
+    original = alg.import_public  # type: ignore[attr-defined]
+
+    def import_public(data: bytes, encoding: object) -> object:
+        if refused(data, encoding):
+            raise invalid_key("patched")
+        return original(data, encoding)
+    return import_public
+
+
+def test_wrong_answers_after_a_known_divergence_are_not_excused(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """(review) A wrong secret from a key both runs read alike, and a wrong refusal of a valid
+    key, after the known divergence: both compared, so the crash stays a finding."""
+    both_read: _Op = ("crafted_dh", {"key": 0xFF, "blob": _p256_pem(), "encoding": 2})
+    assert _findings_with(monkeypatch, "P256-SHA256", "dh", lambda pk, sk: bytes(32), [
+        _READ_BY_CRYPTOGRAPHY_ALONE, both_read, _CURVE_KEY_CRASH]) == [
+        ("crash", ("cryptography",), None)]
+    monkeypatch.undo()
+    point = ec.derive_private_key(7, ec.SECP256R1()).public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    p256 = next(b for b in BACKENDS if b.name == "cryptography").find("P256-SHA256")
+    assert _findings_with(monkeypatch, "P256-SHA256", "import_public", _refusing(
+        p256, lambda data, encoding: encoding is KeyEncoding.SEC), [
+        _READ_BY_CRYPTOGRAPHY_ALONE, ("publickey_import", {"encoding": 3, "key": 0xFF,
+                                                           "blob": point}),
+        _CURVE_KEY_CRASH]) == [("crash", ("cryptography",), None)]
+
+
+def test_answering_like_the_backend_a_known_divergence_names_is_not_excused(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """(review) cryptography refusing a small-order X25519 point as PyCryptodome does (its
+    known divergence), unlike libsodium: a finding without the crash, and with it."""
+    x25519 = next(b for b in BACKENDS if b.name == "cryptography").find("X25519")
+    wrong = _refusing(x25519, lambda data, encoding: data in LOW_ORDER)
+    low: _Op = ("publickey_import", {"encoding": 0, "key": 4})
+    assert [oracle for oracle, _, divergence in _findings_with(
+        monkeypatch, "X25519", "import_public", wrong, [low]) if not divergence] == [
+        "differential"]
+    assert _findings_with(monkeypatch, "X25519", "import_public", wrong,
+                          [low, _CURVE_KEY_CRASH]) == [("crash", ("cryptography",), None)]

@@ -22,7 +22,10 @@ from harness.abi import (
     FUNCTIONS,
     EnumParam,
     Errno,
+    HandleParam,
     InBufferParam,
+    OptOptionsParam,
+    ResultType,
     Revision,
     StringParam,
     decode_key_encoding,
@@ -37,6 +40,7 @@ from harness.runner import CallResult, Trace
 Capabilities = Mapping[str, frozenset[str]]  # backend -> upper-case algorithm names
 _KEY_EXCHANGE = 2
 _UNSUPPORTED = Errno.UNSUPPORTED_ALGORITHM
+_TOO_MANY_HANDLES = Errno.TOO_MANY_HANDLES
 
 
 def _describe(result: CallResult, shown: int | None = None) -> str:
@@ -216,6 +220,112 @@ def crash_context(program: Program, traces: Mapping[str, Trace], leader: str, in
     views = {n: _describe(r) for n, r in results.items()}
     views.update({n: f"raised {detail}" for n, detail in crashed.items()})
     return views, replace(context, crashed=crashed)
+
+
+def answered_alike(program: Program, traces: Mapping[str, Trace], name: str, own: Trace,
+                   capabilities: Capabilities, revision: Revision = Revision.JAN2022) -> bool:
+    """Whether backend ``name``'s run of ``program`` (``own``) answers each call as the other
+    ``traces`` that made the very same call did: the same argument values, the same bytes in
+    what it reads, and handles made by the same earlier call, which both runs answered alike.
+    Answers are compared but for the numbers of new handles (a known divergence that left one
+    run a handle more shifts the numbers of the next).  Where those runs do not all answer
+    alike, the difference must be a known divergence in which ``name`` differs or sides with
+    the rest.  A call no other run made alike (it takes what a known divergence left
+    different) has nothing to be compared with, unless every handle it takes was made by
+    calls another run answered alike: then it could have been compared, and is not excused.
+    An algorithm a backend does not declare leaves it out of a call, as :func:`check` does,
+    and so does reaching the handle limit where the other did not.
+
+    For excusing a known crash.  Unlike :func:`check`, which stops comparing a backend after
+    a known divergence, it compares every call another run made alike, so a wrong answer
+    after a known divergence is not missed; never less than :func:`check` compares (while
+    it still compares two runs, they made every call alike)."""
+    everyone = {**traces, name: own}
+    memories = {n: _Memory(t) for n, t in everyone.items()}
+    made: dict[str, dict[int, int]] = {n: {} for n in everyone}  # handle -> the call making it
+    agreed: dict[str, set[int]] = {n: set() for n in traces}  # calls answered like ``own``
+    for index, (call, result) in enumerate(zip(program.calls, own.results, strict=True)):
+        mine, makers = _inputs(call, own, made[name], memories[name].before(index))
+        alike = {n: traces[n].results[index] for n in traces if agreed[n].issuperset(makers)
+                 and _inputs(call, traces[n], made[n], memories[n].before(index))[0] == mine}
+        if any(r.errno == _UNSUPPORTED for r in (result, *alike.values())):
+            algorithm = algorithm_named(program, own, index, memories[name])
+            if result.errno == _UNSUPPORTED and algorithm not in capabilities.get(name, ()):
+                alike = {}  # it lacks the algorithm: nothing to compare
+            alike = {n: r for n, r in alike.items() if r.errno != _UNSUPPORTED
+                     or algorithm in capabilities.get(n, ())}
+        # Runs left with other numbers of live handles meet the limit at other calls (the
+        # model checks each run's count).
+        alike = {n: r for n, r in alike.items()
+                 if (r.errno == _TOO_MANY_HANDLES) == (result.errno == _TOO_MANY_HANDLES)}
+        shape = _shape_of(call, result)
+        if not alike:
+            if makers and len(makers) == len(_HANDLE_ARGS[call.function]) and any(
+                    agreed[n].issuperset(makers) for n in traces):
+                return False
+        elif any(_shape_of(call, r) != shape for r in alike.values()):
+            results = {**alike, name: result}
+            views = {n: _describe(_shape_of(call, r)) for n, r in results.items()}
+            divergence = known(views, _context(program, everyone, name, index, memories[name],
+                                               results, revision))
+            if divergence is None:
+                return False
+        for n, answer in alike.items():
+            if _shape_of(call, answer) == shape:
+                agreed[n].add(index)
+        returns = _HANDLE_RESULTS[call.function]
+        for n, trace in everyone.items():
+            values = trace.results[index].returned(len(returns))
+            made[n].update((v, index) for v, is_handle in zip(values, returns, strict=False)
+                           if is_handle)
+    return True
+
+
+def _shape_of(call: Call, result: CallResult) -> CallResult:
+    """``result`` with the number of every handle it returns replaced by 0: what it answered,
+    whatever the numbering of its handles."""
+    returns = _HANDLE_RESULTS[call.function]
+    if result.errno != Errno.SUCCESS or not any(returns):
+        return result
+    first = len(result.writes) - len(returns)  # the out-values are its last writes
+    writes = tuple((address, bytes(len(data)) if j >= first and returns[j - first] else data)
+                   for j, (address, data) in enumerate(result.writes))
+    outs = tuple(0 if j < len(returns) and returns[j] else v for j, v in enumerate(result.outs))
+    return CallResult(result.errno, outs, writes)
+
+
+def _inputs(call: Call, trace: Trace, made: Mapping[int, int], image: bytearray
+            ) -> tuple[tuple[object, ...], set[int]]:
+    """What the call takes in ``trace``: each core argument (a handle as the call that made
+    it, when one did), and the bytes of every region it reads; and the calls that made its
+    handles."""
+    args = _args(call, trace)
+    taken: list[object] = list(args)
+    makers = set()
+    for k in _HANDLE_ARGS[call.function]:
+        maker = made.get(args[k] & 0xFFFF_FFFF)
+        if maker is not None:
+            taken[k] = ("made by", maker)
+            makers.add(maker)
+    for k, size in _READS[call.function]:
+        ptr = args[k] & 0xFFFF_FFFF
+        length = args[k + 1] & 0xFFFF_FFFF if size is None else size
+        taken.append(bytes(image[ptr : ptr + length]))
+    return tuple(taken), makers
+
+
+# For each function: the core arguments that are handles; the regions it reads (the core
+# argument of the pointer, and the size, or None when the next argument is the length); and
+# whether each result is a handle.
+_HANDLE_ARGS = {name: tuple(k for p, k in zip(fn.params, fn.param_offsets, strict=True)
+                            if isinstance(p.type, HandleParam))
+                for name, fn in FUNCTIONS.items()}
+_READS = {name: tuple((k, 8 if isinstance(p.type, OptOptionsParam) else None)
+                      for p, k in zip(fn.params, fn.param_offsets, strict=True)
+                      if isinstance(p.type, StringParam | InBufferParam | OptOptionsParam))
+          for name, fn in FUNCTIONS.items()}
+_HANDLE_RESULTS = {name: tuple(r.type is ResultType.HANDLE for r in fn.results)
+                   for name, fn in FUNCTIONS.items()}
 
 
 def check(program: Program, traces: Mapping[str, Trace],
