@@ -40,7 +40,7 @@ from harness.runner import CallResult, Trace
 Capabilities = Mapping[str, frozenset[str]]  # backend -> upper-case algorithm names
 _KEY_EXCHANGE = 2
 _UNSUPPORTED = Errno.UNSUPPORTED_ALGORITHM
-_TOO_MANY_HANDLES = Errno.TOO_MANY_HANDLES
+_FULL_OR_MADE = {Errno.TOO_MANY_HANDLES, Errno.SUCCESS}
 
 
 def _describe(result: CallResult, shown: int | None = None) -> str:
@@ -231,10 +231,10 @@ def answered_alike(program: Program, traces: Mapping[str, Trace], name: str, own
     run a handle more shifts the numbers of the next).  Where those runs do not all answer
     alike, the difference must be a known divergence in which ``name`` differs or sides with
     the rest.  A call no other run made alike (it takes what a known divergence left
-    different) has nothing to be compared with, unless every handle it takes was made by
-    calls another run answered alike: then it could have been compared, and is not excused.
-    An algorithm a backend does not declare leaves it out of a call, as :func:`check` does,
-    and so does reaching the handle limit where the other did not.
+    different, or a handle number that names other objects in each run) has nothing to be
+    compared with: as in :func:`check`, only the model and invariants oracles judge it.  An
+    algorithm a backend does not declare leaves it out of a call, as :func:`check` does, and
+    so does reaching the handle limit where the other created its handle.
 
     For excusing a known crash.  Unlike :func:`check`, which stops comparing a backend after
     a known divergence, it compares every call another run made alike, so a wrong answer
@@ -255,15 +255,13 @@ def answered_alike(program: Program, traces: Mapping[str, Trace], name: str, own
             alike = {n: r for n, r in alike.items() if r.errno != _UNSUPPORTED
                      or algorithm in capabilities.get(n, ())}
         # Runs left with other numbers of live handles meet the limit at other calls (the
-        # model checks each run's count).
-        alike = {n: r for n, r in alike.items()
-                 if (r.errno == _TOO_MANY_HANDLES) == (result.errno == _TOO_MANY_HANDLES)}
+        # model checks each run's count).  The limit is checked once the backend has
+        # accepted, so too_many_handles against success is agreement, against any other
+        # answer a difference.
+        alike = {n: r for n, r in alike.items() if {r.errno, result.errno} != _FULL_OR_MADE}
+        # (with no run alike, nothing to compare it with: the model and invariants judge it)
         shape = _shape_of(call, result)
-        if not alike:
-            if makers and len(makers) == len(_HANDLE_ARGS[call.function]) and any(
-                    agreed[n].issuperset(makers) for n in traces):
-                return False
-        elif any(_shape_of(call, r) != shape for r in alike.values()):
+        if any(_shape_of(call, r) != shape for r in alike.values()):
             results = {**alike, name: result}
             views = {n: _describe(_shape_of(call, r)) for n, r in results.items()}
             divergence = known(views, _context(program, everyone, name, index, memories[name],
