@@ -404,6 +404,22 @@ def test_a_known_crash_after_known_divergences_is_excused(
         "cryptography-internal-error-on-curve-key-length"]
 
 
+def test_a_known_crash_after_a_refusal_whose_out_slot_another_run_had_written_is_excused(
+        ) -> None:
+    """(found by fuzzing dh) Both refuse a key, but the out-slot the guest reads back after
+    the refusal holds a handle only cryptography's earlier import wrote there: what the
+    guest reads after an error is memory, not the answer."""
+    outcome = run_input(encode("dh", [
+        ("publickey_import", {"encoding": 2, "key": 0xFF, "blob": _p256_pem(trailing=b"\x00"),
+                              "out": _END_MINUS_8}),
+        ("publickey_import", {"encoding": 3, "key": 0xFF, "blob": b"\x04", "out": _END_MINUS_8}),
+        _CURVE_KEY_CRASH], "P256-SHA256"))
+    assert outcome is not None and not outcome.findings
+    refusals = [t.results[4] for t in (*outcome.traces.values(), *outcome.crashed.values())]
+    assert {r.errno for r in refusals} == {Errno.INVALID_KEY}
+    assert len({r.outs for r in refusals}) == 2  # read back unlike
+
+
 def test_a_known_crash_after_an_algorithm_it_does_not_declare_is_excused() -> None:
     """(review) cryptography answers unsupported_algorithm for ML-KEM-512, which it does not
     declare: as for the differential oracle, that leaves it out of the call."""

@@ -280,10 +280,14 @@ def answered_alike(program: Program, traces: Mapping[str, Trace], name: str, own
 
 
 def _shape_of(call: Call, result: CallResult) -> CallResult:
-    """``result`` with the number of every handle it returns replaced by 0: what it answered,
-    whatever the numbering of its handles."""
+    """What ``result`` answered, whatever the numbering of handles and the memory around:
+    the number of every handle it returns replaced by 0, and no out-values on an error (the
+    guest then reads what its out-slots held before, which known divergences may have left
+    different)."""
     returns = _HANDLE_RESULTS[call.function]
-    if result.errno != Errno.SUCCESS or not any(returns):
+    if result.errno != Errno.SUCCESS:
+        return CallResult(result.errno, (), result.writes)
+    if not any(returns):
         return result
     first = len(result.writes) - len(returns)  # the out-values are its last writes
     writes = tuple((address, bytes(len(data)) if j >= first and returns[j - first] else data)
