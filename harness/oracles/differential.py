@@ -261,15 +261,16 @@ def answered_alike(program: Program, traces: Mapping[str, Trace], name: str, own
         alike = {n: r for n, r in alike.items() if {r.errno, result.errno} != _FULL_OR_MADE}
         # (with no run alike, nothing to compare it with: the model and invariants judge it)
         shape = _shape_of(call, result)
-        if any(_shape_of(call, r) != shape for r in alike.values()):
+        shapes = {n: _shape_of(call, r) for n, r in alike.items()}
+        if any(other != shape for other in shapes.values()):
             results = {**alike, name: result}
-            views = {n: _describe(_shape_of(call, r)) for n, r in results.items()}
+            views = {n: _describe(s) for n, s in {**shapes, name: shape}.items()}
             divergence = known(views, _context(program, everyone, name, index, memories[name],
                                                results, revision))
             if divergence is None:
                 return False
-        for n, answer in alike.items():
-            if _shape_of(call, answer) == shape:
+        for n, other in shapes.items():
+            if other == shape:
                 agreed[n].add(index)
         returns = _HANDLE_RESULTS[call.function]
         for n, trace in everyone.items():
