@@ -64,7 +64,7 @@ class WasmtimeMemory:
         return memoryview((ctypes.c_ubyte * size).from_address(address)).cast("B")
 
     def size(self) -> int:
-        return len(self._view if self._fixed else self._mapped())
+        return len(self._view) if self._fixed else self._memory.data_len(self._store)
 
     def _region(self, ptr: int, length: int) -> memoryview:
         view = self._view if self._fixed else self._mapped()

@@ -230,28 +230,21 @@ def test_a_known_crash_is_reported_and_the_others_judged() -> None:
     assert list(outcome.traces) == ["pycryptodome"]  # still judged by every other oracle
 
 
+def _zero_x448_secret(pk: object, sk: object) -> bytes:  # a wrong shared secret
+    return bytes(56)
+
+
 _WRONG_SECRET_THEN_CRASH: list[tuple[str, dict[str, int | bytes]]] = [
     ("kx_dh", {}), ("array_output_pull", {"size": 56}),
     ("secretkey_import", {"encoding": 1, "key": 0xFF, "blob": _curve_key_document("6f", 32)})]
-
-
-def _findings_with_a_wrong_x448_secret(monkeypatch: pytest.MonkeyPatch,
-                                       ops: list[tuple[str, dict[str, int | bytes]]]
-                                       ) -> list[tuple[str, tuple[str, ...], str | None]]:
-    """The findings of a dh input on X448, cryptography's X448 DH answering zeros."""
-    cryptography_x448 = next(b for b in BACKENDS if b.name == "cryptography").find("X448")
-    monkeypatch.setattr(cryptography_x448, "dh", lambda pk, sk: bytes(56))
-    outcome = run_input(encode("dh", ops, "X448"))
-    assert outcome is not None
-    return [(f.oracle.value, f.backends, f.divergence) for f in outcome.findings]
 
 
 def test_a_known_crash_after_another_difference_stays_a_finding(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """Had cryptography answered an earlier call unlike everyone, excusing its crash would
     hide that call: the crash is then reported."""
-    assert _findings_with_a_wrong_x448_secret(monkeypatch, _WRONG_SECRET_THEN_CRASH) == [
-        ("crash", ("cryptography",), None)]
+    assert _findings_with(monkeypatch, "X448", "dh", _zero_x448_secret,
+                          _WRONG_SECRET_THEN_CRASH) == [("crash", ("cryptography",), None)]
 
 
 def test_a_known_crash_after_a_known_divergence_and_a_wrong_answer_stays_a_finding(
@@ -261,8 +254,8 @@ def test_a_known_crash_after_a_known_divergence_and_a_wrong_answer_stays_a_findi
     crash.  Excusing the crash would hide the wrong secret."""
     refused: tuple[str, dict[str, int | bytes]] = (
         "publickey_import", {"encoding": 0, "key": 0xFF, "blob": bytes(56)})
-    assert _findings_with_a_wrong_x448_secret(
-        monkeypatch, [refused, *_WRONG_SECRET_THEN_CRASH]) == [
+    assert _findings_with(
+        monkeypatch, "X448", "dh", _zero_x448_secret, [refused, *_WRONG_SECRET_THEN_CRASH]) == [
         ("crash", ("cryptography",), None)]
 
 
