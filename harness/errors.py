@@ -13,7 +13,7 @@ class CryptoError(Exception):
     """An error the interface defines; the host returns ``errno`` to the guest."""
 
     def __init__(self, errno: Errno, detail: str = "") -> None:
-        super().__init__(errno, detail)
+        # no super().__init__: BaseException.__new__ has set ``args`` already
         self.errno = errno
         self.detail = detail
 

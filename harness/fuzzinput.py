@@ -33,6 +33,16 @@ class Reader:
         self.pos = pos + 1
         return self.data[pos]
 
+    def next_of(self, wanted: frozenset[int]) -> int:
+        """The next byte that is in ``wanted``; the bytes before it are skipped."""
+        data = self.data
+        for pos in range(self.pos, len(data)):
+            if data[pos] in wanted:
+                self.pos = pos + 1
+                return data[pos]
+        self.pos = len(data)
+        raise Exhausted
+
     def unpack(self, fixed: struct.Struct) -> tuple[int, ...]:
         """Several fixed-size fields at once (one struct per run of them: the hot path)."""
         pos = self.pos

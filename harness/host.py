@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from typing import NoReturn
+from typing import NamedTuple, NoReturn
 
 from harness.abi import AlgorithmType, Errno, HandleKind, KeyEncoding, KeypairEncoding, Revision
 from harness.encapsulation import Encapsulator, reference_encapsulate
@@ -25,33 +25,29 @@ Out = tuple[int, ...]
 NOTHING: Out = ()
 
 
-@dataclass(frozen=True)
-class Region:
+# Tuples, not frozen dataclasses: one or more is made by nearly every call of every run.
+class Region(NamedTuple):
     """A guest buffer that has passed the bounds check."""
 
     ptr: int
     length: int
 
 
-@dataclass(frozen=True)
-class Options:
+class Options(NamedTuple):
     algorithm_type: AlgorithmType
 
 
-@dataclass(frozen=True)
-class PublicKey:
+class PublicKey(NamedTuple):
     algorithm: KxAlgorithm
     material: Material
 
 
-@dataclass(frozen=True)
-class SecretKey:
+class SecretKey(NamedTuple):
     algorithm: KxAlgorithm
     material: Material
 
 
-@dataclass(frozen=True)
-class KeyPair:
+class KeyPair(NamedTuple):
     public: PublicKey
     secret: SecretKey
 

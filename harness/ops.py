@@ -368,11 +368,9 @@ def _runs(kind: OpKind) -> tuple[struct.Struct | None, ...]:
 _RUNS = {op.id: _runs(op) for op in OP_KINDS}
 
 
-def read_op(reader: Reader, allowed: frozenset[int]) -> Op | None:
-    """The next operation, or None for an id this target does not use (skipped)."""
-    kind_id = reader.u8()
-    if kind_id not in allowed:
-        return None
+def read_op(reader: Reader, allowed: frozenset[int]) -> Op:
+    """The next operation of a kind in ``allowed`` (a byte naming another kind is skipped)."""
+    kind_id = reader.next_of(allowed)
     values: list[Value] = []
     for run in _RUNS[kind_id]:
         if run is None:

@@ -137,9 +137,8 @@ def decode(data: bytes) -> Decoded:
     while len(ops) < MAX_OPS:
         try:
             op = read_op(reader, allowed)
-            if op is not None:
-                op.kind.emit(gen, op.values)
-                ops.append(op)
+            op.kind.emit(gen, op.values)
+            ops.append(op)
         except Exhausted:
             break
     algorithm = names[0] if target.focused else None
