@@ -275,13 +275,13 @@ def _p256_pem(*, trailing: bytes = b"", stray: bytes = b"") -> bytes:
 
 
 def _findings_with(monkeypatch: pytest.MonkeyPatch, algorithm: str, method: str,
-                   wrong: object, ops: list[tuple[str, dict[str, int | bytes]]]
-                   ) -> list[tuple[str, tuple[str, ...], str | None]]:
-    """The findings of a dh input on ``algorithm``, cryptography's ``method`` answering
-    wrongly."""
+                   wrong: object, ops: list[tuple[str, dict[str, int | bytes]]],
+                   target: str = "dh") -> list[tuple[str, tuple[str, ...], str | None]]:
+    """The findings of a dh input on ``algorithm`` (or an input of another ``target``),
+    cryptography's ``method`` of ``algorithm`` answering wrongly."""
     patched = next(b for b in BACKENDS if b.name == "cryptography").find(algorithm)
     monkeypatch.setattr(patched, method, wrong)
-    outcome = run_input(encode("dh", ops, algorithm))
+    outcome = run_input(encode(target, ops, algorithm if target == "dh" else None))
     assert outcome is not None
     return [(f.oracle.value, f.backends, f.divergence) for f in outcome.findings]
 
@@ -420,6 +420,59 @@ def test_a_known_crash_after_an_algorithm_it_does_not_declare_is_excused() -> No
                                        "blob": _curve_key_document("6f", 32)})
     outcome = run_input(encode("key_import", [("generate", {"alg": 5}), crash]))  # ML-KEM-512
     assert outcome is not None and not outcome.findings
+
+
+# Key generation on P-256, which libsodium lacks (it draws nothing from the entropy stream),
+# then on X25519 (it draws what the others drew for P-256: another key), and that key's export.
+_DRAWN_APART: list[_Op] = [
+    ("generate", {"alg": 3}), ("generate", {"alg": 0}), ("keypair_publickey", {"kp": 1}),
+    ("publickey_export", {"pk": 0, "encoding": 0}), ("array_output_pull", {"size": 32})]
+_X448_CURVE_KEY_CRASH: _Op = ("secretkey_import", {"alg": 2, "encoding": 1, "key": 0xFF,
+                                                   "blob": _curve_key_document("6f", 32)})
+
+
+def test_a_known_crash_after_keys_drawn_from_another_point_of_the_stream_is_excused() -> None:
+    """(found reviewing the rule) libsodium's X25519 key is not cryptography's: it lacks
+    P-256, so it drew its key where the others drew their P-256 key.  The generation itself
+    is answered alike; what the stream held is not: a call that may draw is made alike only
+    after every earlier one was answered alike."""
+    clean = run_input(encode("key_import", _DRAWN_APART))
+    assert clean is not None and not clean.findings
+    outcome = run_input(encode("key_import", [*_DRAWN_APART, _X448_CURVE_KEY_CRASH]))
+    assert outcome is not None and not outcome.findings
+    pulled = {n: t.results[4].writes[0][1] for n, t in {
+        **outcome.traces, **outcome.crashed}.items()}
+    assert pulled["libsodium"] != pulled["cryptography"] == pulled["pycryptodome"]
+
+
+def test_a_wrong_export_of_a_key_drawn_alike_is_not_excused(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same, cryptography exporting a wrong key: PyCryptodome drew the same key, so the
+    export is compared with its export and the crash stays a finding."""
+    assert _findings_with(monkeypatch, "X25519", "export_public", lambda pk, encoding: bytes(32),
+                          [*_DRAWN_APART, _X448_CURVE_KEY_CRASH], target="key_import") == [
+        ("crash", ("cryptography",), None)]
+
+
+def test_a_known_crash_after_a_handle_closed_in_one_run_only_is_excused() -> None:
+    """(found reviewing the rule) PyCryptodome refuses a PEM key cryptography reads (a known
+    divergence), so closing "the imported key" closes the key pair's public key in its run
+    (still in the out-slot), the new key in cryptography's.  A shared secret from the key
+    pair's public key is then refused by one run only: a call that takes an object takes it
+    as every earlier call that closed it or pulled from it left it."""
+    ops: list[_Op] = [
+        ("generate", {"alg": 3}), ("keypair_secretkey", {"kp": 0}),
+        ("keypair_publickey", {"kp": 0, "out": _END_MINUS_8}),
+        ("publickey_import", {"alg": 3, "encoding": 2, "key": 0xFF,
+                              "blob": _p256_pem(trailing=b"\x00"), "out": _END_MINUS_8}),
+        ("publickey_close", {"pk": 1}),  # the import's out-value
+        ("kx_dh", {"pk": 0, "sk": 0}), ("array_output_pull", {"size": 32})]
+    clean = run_input(encode("abi_sequence", ops))
+    assert clean is not None and not clean.findings
+    outcome = run_input(encode("abi_sequence", [*ops, _X448_CURVE_KEY_CRASH]))
+    assert outcome is not None and not outcome.findings
+    assert outcome.crashed["cryptography"].results[5].errno == Errno.SUCCESS
+    assert outcome.traces["pycryptodome"].results[5].errno == Errno.INVALID_HANDLE
 
 
 def _refusing(alg: object, refused: Callable[[bytes, object], bool]) -> Callable[..., object]:

@@ -234,7 +234,11 @@ def answered_alike(program: Program, traces: Mapping[str, Trace], name: str, own
     different, or a handle number that names other objects in each run) has nothing to be
     compared with: as in :func:`check`, only the model and invariants oracles judge it.  An
     algorithm a backend does not declare leaves it out of a call, as :func:`check` does, and
-    so does reaching the handle limit where the other created its handle.
+    so does reaching the handle limit where the other created its handle.  The state a call
+    meets is part of what it takes: a handle's object as every earlier call that closed or
+    pulled from it left it, and, for a call that may draw from the seeded entropy stream,
+    the stream as every earlier such call left it (so each of those must have been
+    answered alike too).
 
     For excusing a known crash.  Unlike :func:`check`, which stops comparing a backend after
     a known divergence, it compares every call another run made alike, so a wrong answer
@@ -243,11 +247,20 @@ def answered_alike(program: Program, traces: Mapping[str, Trace], name: str, own
     everyone = {**traces, name: own}
     memories = {n: _Memory(t) for n, t in everyone.items()}
     made: dict[str, dict[int, int]] = {n: {} for n in everyone}  # handle -> the call making it
+    # the object made by a call -> every later call that closed it or pulled from it
+    changed: dict[str, dict[int, tuple[int, ...]]] = {n: {} for n in everyone}
     agreed: dict[str, set[int]] = {n: set() for n in traces}  # calls answered like ``own``
+    draws: tuple[int, ...] = ()  # the calls so far that may have drawn from the stream
     for index, (call, result) in enumerate(zip(program.calls, own.results, strict=True)):
-        mine, makers = _inputs(call, own, made[name], memories[name].before(index))
+        inputs = {n: _inputs(call, trace, made[n], changed[n], memories[n].before(index))
+                  for n, trace in everyone.items()}
+        mine, objects = inputs[name]
+        makers = {c for maker, history in objects for c in (maker, *history)}
+        if call.function in _DRAWS:
+            makers.update(draws)
+            draws += (index,)
         alike = {n: traces[n].results[index] for n in traces if agreed[n].issuperset(makers)
-                 and _inputs(call, traces[n], made[n], memories[n].before(index))[0] == mine}
+                 and inputs[n][0] == mine}
         if any(r.errno == _UNSUPPORTED for r in (result, *alike.values())):
             algorithm = algorithm_named(program, own, index, memories[name])
             if result.errno == _UNSUPPORTED and algorithm not in capabilities.get(name, ()):
@@ -277,6 +290,9 @@ def answered_alike(program: Program, traces: Mapping[str, Trace], name: str, own
             values = trace.results[index].returned(len(returns))
             made[n].update((v, index) for v, is_handle in zip(values, returns, strict=False)
                            if is_handle)
+            if call.function in _CHANGES:
+                for maker, history in inputs[n][1]:
+                    changed[n][maker] = (*history, index)
     return True
 
 
@@ -297,24 +313,27 @@ def _shape_of(call: Call, result: CallResult) -> CallResult:
     return CallResult(result.errno, outs, writes)
 
 
-def _inputs(call: Call, trace: Trace, made: Mapping[int, int], image: bytearray
-            ) -> tuple[tuple[object, ...], set[int]]:
-    """What the call takes in ``trace``: each core argument (a handle as the call that made
-    it, when one did), and the bytes of every region it reads; and the calls that made its
-    handles."""
+Object = tuple[int, tuple[int, ...]]  # the call that made it, every call that changed it since
+
+
+def _inputs(call: Call, trace: Trace, made: Mapping[int, int],
+            changed: Mapping[int, tuple[int, ...]], image: bytearray
+            ) -> tuple[tuple[object, ...], list[Object]]:
+    """What the call takes in ``trace``: each core argument (a handle as the object it names,
+    when a call made one), and the bytes of every region it reads; and those objects."""
     args = _args(call, trace)
     taken: list[object] = list(args)
-    makers = set()
+    objects = []
     for k in _HANDLE_ARGS[call.function]:
         maker = made.get(args[k] & 0xFFFF_FFFF)
         if maker is not None:
-            taken[k] = ("made by", maker)
-            makers.add(maker)
+            taken[k] = obj = (maker, changed.get(maker, ()))
+            objects.append(obj)
     for k, size in _READS[call.function]:
         ptr = args[k] & 0xFFFF_FFFF
         length = args[k + 1] & 0xFFFF_FFFF if size is None else size
         taken.append(bytes(image[ptr : ptr + length]))
-    return tuple(taken), makers
+    return tuple(taken), objects
 
 
 # For each function: the core arguments that are handles; the regions it reads (the core
@@ -329,6 +348,10 @@ _READS = {name: tuple((k, 8 if isinstance(p.type, OptOptionsParam) else None)
           for name, fn in FUNCTIONS.items()}
 _HANDLE_RESULTS = {name: tuple(r.type is ResultType.HANDLE for r in fn.results)
                    for name, fn in FUNCTIONS.items()}
+# Calls that change the object their handle names (closing it; pulling from an output, which
+# moves on and may drain it), and calls that may draw from the run's seeded entropy stream.
+_CHANGES = frozenset({*(n for n in FUNCTIONS if n.endswith("_close")), "array_output_pull"})
+_DRAWS = frozenset({"keypair_generate", "kx_encapsulate"})
 
 
 def check(program: Program, traces: Mapping[str, Trace],
