@@ -196,6 +196,10 @@ class OptOptionsParam:
     """``opt_options``: one i32, the address of an 8-byte {tag u8; pad; handle u32} struct."""
 
 
+OPT_SOME, OPT_NONE = 0, 1  # the struct's tag (note: `some` is 0)
+OPT_OPTIONS_SIZE = 8
+
+
 ParamType = HandleParam | EnumParam | U64Param | StringParam | InBufferParam | OutBufferParam | (
     OptOptionsParam
 )

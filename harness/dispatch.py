@@ -13,6 +13,9 @@ from collections.abc import Callable
 from typing import Any
 
 from harness.abi import (
+    OPT_NONE,
+    OPT_OPTIONS_SIZE,
+    OPT_SOME,
     AlgorithmType,
     EnumParam,
     Errno,
@@ -32,8 +35,6 @@ from harness.host import Host, Region
 from harness.memory import U32, GuestMemory
 
 U64 = 0xFFFF_FFFF_FFFF_FFFF
-OPT_SOME, OPT_NONE = 0, 1  # note: `some` is 0
-OPT_OPTIONS_SIZE = 8
 
 Entry = Callable[..., int]
 SUCCESS = Errno.SUCCESS.value  # as the guest receives it

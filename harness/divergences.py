@@ -3,8 +3,9 @@
 Each entry matches narrowly: the function, the backends that differ from the rest, and a
 predicate over the call as the guest made it (algorithm, encoding, input bytes) and every
 backend's answer; it says why the libraries differ.  A matching difference is still reported,
-marked known; the differential oracle then leaves those backends out of the comparison for
-the rest of the program (their state has legitimately diverged) and goes on with the others.
+marked known; the differential oracle then compares those backends (whose state may have
+legitimately diverged) only on the calls they made alike with another backend, and goes on
+comparing the others call by call.
 """
 
 from __future__ import annotations

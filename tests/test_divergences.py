@@ -13,8 +13,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from harness.abi import Errno, KeyEncoding
 from harness.divergences import BY_NAME, CallContext, known
+from harness.errors import CryptoError
 from harness.findings import Finding
-from harness.fuzzing import BACKENDS, run_input
+from harness.fuzzing import BACKENDS, executor, run_input
 from harness.oracles import differential
 from harness.program import Call, OutRef, Program
 from harness.runner import CallResult, Trace
@@ -483,6 +484,83 @@ def _refusing(alg: object, refused: Callable[[bytes, object], bool]) -> Callable
             raise invalid_key("patched")
         return original(data, encoding)
     return import_public
+
+
+def test_a_call_taking_options_closed_in_one_run_only_is_not_made_alike() -> None:
+    """(review) After a known divergence leaves the import's out-slot different, closing "the
+    imported key" closes options in PyCryptodome's run only; a key generation then takes
+    those options through its opt_options struct: the handle in the struct names an object
+    closed in one run only, so the two generations are not the same call."""
+    ops: list[_Op] = [
+        ("options_open", {"alg_type": 0, "out": _END_MINUS_8}),
+        ("publickey_import", {"alg": 3, "encoding": 2, "key": 0xFF,
+                              "blob": _p256_pem(trailing=b"\x00"), "out": _END_MINUS_8}),
+        ("options_close", {"options": 0xF3}),  # the last options' kind: the import's out-value
+        ("generate", {"alg": 3, "options": 0xF7})]  # some(the first options)
+    clean = run_input(encode("abi_sequence", ops))
+    assert clean is not None and not clean.findings
+    outcome = run_input(encode("abi_sequence", [*ops, _X448_CURVE_KEY_CRASH]))
+    assert outcome is not None and not outcome.findings
+    answers = {n: t.results[3].errno for n, t in {**outcome.traces, **outcome.crashed}.items()}
+    assert answers == {"cryptography": Errno.SUCCESS, "pycryptodome": Errno.INVALID_HANDLE}
+
+
+def test_a_generation_every_run_refused_leaves_later_keys_compared(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """(review) A key generation every run refuses (algorithm type 0) draws nothing: the
+    X25519 key generated next is drawn alike, so cryptography's wrong export of it is compared
+    with the others', with or without the known crash."""
+    ops: list[_Op] = [("generate", {"alg_type": 0xF0}), *_DRAWN_APART[1:]]
+    wrong = lambda pk, encoding: bytes(32)  # noqa: E731
+    assert _findings_with(monkeypatch, "X25519", "export_public", wrong, ops,
+                          target="key_import") == [("differential", ("cryptography",), None)]
+    assert _findings_with(monkeypatch, "X25519", "export_public", wrong,
+                          [*ops, _X448_CURVE_KEY_CRASH], target="key_import") == [
+        ("crash", ("cryptography",), None)]
+
+
+def test_unsupported_algorithm_from_a_call_naming_none_is_compared(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """(review) kx_dh names no algorithm: cryptography answering it unsupported_algorithm is a
+    wrong answer like any other, not an algorithm it lacks."""
+    def unsupported(pk: object, sk: object) -> bytes:
+        raise CryptoError(Errno.UNSUPPORTED_ALGORITHM, "patched")
+    out = run_input(encode("key_import", [*_DRAWN_APART[1:3], ("keypair_secretkey", {"kp": 0}),
+                                          ("kx_dh", {}), _X448_CURVE_KEY_CRASH]))
+    assert out is not None and not out.findings  # unpatched: the crash is excused
+    monkeypatch.setattr(next(b for b in BACKENDS if b.name == "cryptography").find("X25519"),
+                        "dh", unsupported)
+    out = run_input(encode("key_import", [*_DRAWN_APART[1:3], ("keypair_secretkey", {"kp": 0}),
+                                          ("kx_dh", {}), _X448_CURVE_KEY_CRASH]))
+    assert out is not None
+    prefix = Program(out.program.segments, out.program.calls[:4])
+    assert not differential.answered_alike(prefix, out.traces, "cryptography",
+                                           out.crashed["cryptography"], executor().capabilities)
+
+
+def test_a_wrong_answer_after_a_known_divergence_is_found(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The differential oracle goes on comparing a backend after a known divergence, on every
+    call another run made alike: cryptography alone reads a PEM key, then derives a wrong
+    secret from the set-up's keys, which PyCryptodome holds too."""
+    assert _findings_with(monkeypatch, "P256-SHA256", "dh", lambda pk, sk: bytes(32), [
+        _READ_BY_CRYPTOGRAPHY_ALONE, ("kx_dh", {}),
+        ("array_output_pull", {"output": 1, "size": 32})]) == [
+        ("differential", ("cryptography", "pycryptodome"), None)]
+
+
+def test_a_backend_is_compared_after_an_algorithm_it_lacks(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """libsodium lacks P-256: its unsupported_algorithm leaves it out of that call, not of the
+    calls after, where it wrongly refuses an X25519 key the others read."""
+    x25519 = next(b for b in BACKENDS if b.name == "libsodium").find("X25519")
+    monkeypatch.setattr(x25519, "import_public", _refusing(x25519, lambda data, encoding: True))
+    outcome = run_input(encode("key_import", [
+        ("generate", {"alg": 3}), ("publickey_import", {"alg": 0, "encoding": 0, "key": 3})]))
+    assert outcome is not None
+    assert [(f.oracle.value, f.call, f.backends) for f in outcome.findings] == [
+        ("differential", 1, ("libsodium",))]
+    assert "made alike after libsodium was left out" in outcome.findings[0].detail
 
 
 def test_wrong_answers_after_a_known_divergence_are_not_excused(

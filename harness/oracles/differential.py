@@ -7,8 +7,10 @@ from the same seeded stream on every backend, so their outputs are compared like
 
 Capabilities come from the one declared table (each backend's ``algorithms``): a backend that
 answers ``unsupported_algorithm`` for an algorithm it does not declare, while another declares
-it, is left out of the comparison from that call on; a backend answering it for an algorithm
-it declares is a finding.
+it, is left out of the call-by-call comparison from that call on, like a backend named by a
+known divergence; a backend answering it for an algorithm it declares is a finding.  A
+backend left out is still compared on every later call it made alike with another backend
+(:func:`unlike_answer`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from dataclasses import replace
 
 from harness.abi import (
     FUNCTIONS,
+    OPT_OPTIONS_SIZE,
+    OPT_SOME,
     EnumParam,
     Errno,
     HandleParam,
@@ -225,7 +229,16 @@ def crash_context(program: Program, traces: Mapping[str, Trace], leader: str, in
 def answered_alike(program: Program, traces: Mapping[str, Trace], name: str, own: Trace,
                    capabilities: Capabilities, revision: Revision = Revision.JAN2022) -> bool:
     """Whether backend ``name``'s run of ``program`` (``own``) answers each call as the other
-    ``traces`` that made the very same call did: the same argument values, the same bytes in
+    ``traces`` that made the very same call did (:func:`unlike_answer` finds none)."""
+    return unlike_answer(program, traces, name, own, capabilities, revision) is None
+
+
+def unlike_answer(program: Program, traces: Mapping[str, Trace], name: str, own: Trace,
+                  capabilities: Capabilities, revision: Revision = Revision.JAN2022
+                  ) -> tuple[int, dict[str, CallResult]] | None:
+    """The first call backend ``name``'s run of ``program`` (``own``) answers unlike the
+    other ``traces`` that made the very same call, with their answers; None if there is
+    none.  The very same call: the same argument values, the same bytes in
     what it reads, and handles made by the same earlier call, which both runs answered alike.
     Answers are compared but for the numbers of new handles (a known divergence that left one
     run a handle more shifts the numbers of the next).  Where those runs do not all answer
@@ -240,10 +253,11 @@ def answered_alike(program: Program, traces: Mapping[str, Trace], name: str, own
     the stream as every earlier such call left it (so each of those must have been
     answered alike too).
 
-    For excusing a known crash.  Unlike :func:`check`, which stops comparing a backend after
-    a known divergence, it compares every call another run made alike, so a wrong answer
-    after a known divergence is not missed; never less than :func:`check` compares (while
-    it still compares two runs, they made every call alike)."""
+    For excusing a known crash, and for :func:`check` to go on comparing a backend after a
+    known divergence: every call another run made alike is compared, so a wrong answer
+    after a known divergence is not missed; never less than :func:`check` compares in its
+    pass over every backend (while it still compares two runs, they made every call
+    alike)."""
     everyone = {**traces, name: own}
     memories = {n: _Memory(t) for n, t in everyone.items()}
     made: dict[str, dict[int, int]] = {n: {} for n in everyone}  # handle -> the call making it
@@ -251,18 +265,45 @@ def answered_alike(program: Program, traces: Mapping[str, Trace], name: str, own
     changed: dict[str, dict[int, tuple[int, ...]]] = {n: {} for n in everyone}
     agreed: dict[str, set[int]] = {n: set() for n in traces}  # calls answered like ``own``
     draws: tuple[int, ...] = ()  # the calls so far that may have drawn from the stream
-    for index, (call, result) in enumerate(zip(program.calls, own.results, strict=True)):
-        inputs = {n: _inputs(call, trace, made[n], changed[n], memories[n].before(index))
-                  for n, trace in everyone.items()}
-        mine, objects = inputs[name]
+    # Until the first call some run answered otherwise, every run is ``own``'s twin: the same
+    # state, nothing to compare, so only what later calls take is noted.
+    differing = [i for i, r in enumerate(own.results)
+                 if any(t.results[i] != r for t in traces.values())]
+    if not differing:
+        return None
+    twins = differing[0]
+    # (after the last call some run answered otherwise, there is nothing left to compare)
+    for index, (call, result) in enumerate(zip(program.calls[: differing[-1] + 1],
+                                               own.results, strict=False)):
+        changes = call.function in _CHANGES
+        if index >= twins and not changes and call.function not in _DRAWS and (
+                result.errno != Errno.SUCCESS or not any(_HANDLE_RESULTS[call.function])) and all(
+                t.results[index] == result for t in traces.values()):
+            continue  # answered exactly alike, and nothing later can take what it left
+        if index < twins:
+            objects = _inputs(call, own, made[name], changed[name],
+                              memories[name].before(index))[1] if changes else []
+            for n in everyone:
+                _note(call, index, result, objects, made[n], changed[n])
+            for n in traces:
+                agreed[n].add(index)
+            if call.function in _DRAWS:
+                draws += (index,)
+            continue
+        mine, objects = _inputs(call, own, made[name], changed[name],
+                                memories[name].before(index))
         makers = {c for maker, history in objects for c in (maker, *history)}
         if call.function in _DRAWS:
             makers.update(draws)
             draws += (index,)
-        alike = {n: traces[n].results[index] for n in traces if agreed[n].issuperset(makers)
-                 and inputs[n][0] == mine}
-        if any(r.errno == _UNSUPPORTED for r in (result, *alike.values())):
-            algorithm = algorithm_named(program, own, index, memories[name])
+        inputs = {n: _inputs(call, traces[n], made[n], changed[n], memories[n].before(index))
+                  for n in traces if changes or agreed[n].issuperset(makers)}
+        same = [n for n, (taken, _) in inputs.items()
+                if taken == mine and agreed[n].issuperset(makers)]
+        alike = {n: traces[n].results[index] for n in same}
+        algorithm = algorithm_named(program, own, index, memories[name]) if any(
+            r.errno == _UNSUPPORTED for r in (result, *alike.values())) else None
+        if algorithm is not None:  # (a call naming none is compared as any other)
             if result.errno == _UNSUPPORTED and algorithm not in capabilities.get(name, ()):
                 alike = {}  # it lacks the algorithm: nothing to compare
             alike = {n: r for n, r in alike.items() if r.errno != _UNSUPPORTED
@@ -272,28 +313,40 @@ def answered_alike(program: Program, traces: Mapping[str, Trace], name: str, own
         # accepted, so too_many_handles against success is agreement, against any other
         # answer a difference.
         alike = {n: r for n, r in alike.items() if {r.errno, result.errno} != _FULL_OR_MADE}
+        if any(r.errno == Errno.SUCCESS for r in alike.values()):  # the same, among the others
+            alike = {n: r for n, r in alike.items() if r.errno != Errno.TOO_MANY_HANDLES}
         # (with no run alike, nothing to compare it with: the model and invariants judge it)
         shape = _shape_of(call, result)
-        shapes = {n: _shape_of(call, r) for n, r in alike.items()}
-        if any(other != shape for other in shapes.values()):
-            results = {**alike, name: result}
-            views = {n: _describe(s) for n, s in {**shapes, name: shape}.items()}
+        shapes = {n: _shape_of(call, traces[n].results[index]) for n in same}
+        if any(shapes[n] != shape for n in alike):
+            # (the divergences see the answers as compared: handle numbers do not count)
+            shaped = {**{n: shapes[n] for n in alike}, name: shape}
+            views = {n: _describe(s) for n, s in shaped.items()}
             divergence = known(views, _context(program, everyone, name, index, memories[name],
-                                               results, revision))
+                                               shaped, revision))
             if divergence is None:
-                return False
-        for n, other in shapes.items():
-            if other == shape:
+                return index, {**alike, name: result}
+        # Compared or not, the same call answered alike leaves both runs alike (a refusal
+        # of an algorithm one lacks, for one, draws nothing in either).
+        for n in same:
+            if shapes[n] == shape:
                 agreed[n].add(index)
-        returns = _HANDLE_RESULTS[call.function]
         for n, trace in everyone.items():
-            values = trace.results[index].returned(len(returns))
-            made[n].update((v, index) for v, is_handle in zip(values, returns, strict=False)
-                           if is_handle)
-            if call.function in _CHANGES:
-                for maker, history in inputs[n][1]:
-                    changed[n][maker] = (*history, index)
-    return True
+            taken_objects = (objects if n == name else inputs[n][1]) if changes else []
+            _note(call, index, trace.results[index], taken_objects, made[n], changed[n])
+    return None
+
+
+def _note(call: Call, index: int, result: CallResult, objects: list[Object],
+          made: dict[int, int], changed: dict[int, tuple[int, ...]]) -> None:
+    """What call ``index`` left for later calls in one run: the handles it made, and the
+    objects it changed (``objects``: those it took, when it closes or pulls)."""
+    returns = _HANDLE_RESULTS[call.function]
+    if result.errno == Errno.SUCCESS and any(returns):
+        made.update((v, index) for v, is_handle in zip(result.returned(len(returns)), returns,
+                                                       strict=False) if is_handle)
+    for maker, history in objects:
+        changed[maker] = (*history, index)
 
 
 def _shape_of(call: Call, result: CallResult) -> CallResult:
@@ -332,7 +385,15 @@ def _inputs(call: Call, trace: Trace, made: Mapping[int, int],
     for k, size in _READS[call.function]:
         ptr = args[k] & 0xFFFF_FFFF
         length = args[k + 1] & 0xFFFF_FFFF if size is None else size
-        taken.append(bytes(image[ptr : ptr + length]))
+        read = bytes(image[ptr : ptr + length])
+        # some(options): the handle in the struct, as the object it names
+        maker = made.get(int.from_bytes(read[4:8], "little")) if (
+            size == OPT_OPTIONS_SIZE and read[:1] == bytes([OPT_SOME])) else None
+        if maker is None:
+            taken.append(read)
+        else:
+            taken.append(obj := (maker, changed.get(maker, ())))
+            objects.append(obj)
     return tuple(taken), objects
 
 
@@ -342,7 +403,7 @@ def _inputs(call: Call, trace: Trace, made: Mapping[int, int],
 _HANDLE_ARGS = {name: tuple(k for p, k in zip(fn.params, fn.param_offsets, strict=True)
                             if isinstance(p.type, HandleParam))
                 for name, fn in FUNCTIONS.items()}
-_READS = {name: tuple((k, 8 if isinstance(p.type, OptOptionsParam) else None)
+_READS = {name: tuple((k, OPT_OPTIONS_SIZE if isinstance(p.type, OptOptionsParam) else None)
                       for p, k in zip(fn.params, fn.param_offsets, strict=True)
                       if isinstance(p.type, StringParam | InBufferParam | OptOptionsParam))
           for name, fn in FUNCTIONS.items()}
@@ -358,8 +419,8 @@ def check(program: Program, traces: Mapping[str, Trace],
           capabilities: Capabilities | None = None, *, same: bool | None = None,
           revision: Revision = Revision.JAN2022) -> list[Finding]:
     """``same``: the caller's :func:`identical` verdict, if it has one.  Differences that are
-    known divergences come back marked as such, and the comparison goes on without the
-    backends concerned."""
+    known divergences come back marked as such; the call-by-call comparison goes on without
+    the backends concerned, which are then compared on the calls they made alike."""
     names = sorted(traces)
     if len(names) < 2 and not capabilities:
         return []
@@ -406,4 +467,24 @@ def check(program: Program, traces: Mapping[str, Trace],
             active = [n for n in active if n not in differing]
     if len(active) == len(names) and not same:
         return [Finding(Oracle.DIFFERENTIAL, None, None, tuple(names), "final memory differs")]
+    for name in names:
+        if name not in active:  # left out after a known divergence or a lacking algorithm
+            unlike = _unlike_after(program, traces, name, capabilities or {}, revision)
+            if unlike is not None:
+                return [*found, unlike]
     return found
+
+
+def _unlike_after(program: Program, traces: Mapping[str, Trace], name: str,
+                  capabilities: Capabilities, revision: Revision) -> Finding | None:
+    """A backend left out of the comparison, answering a later call unlike another run that
+    made the very same call (:func:`unlike_answer`)."""
+    others = {n: t for n, t in traces.items() if n != name}
+    unlike = unlike_answer(program, others, name, traces[name], capabilities, revision)
+    if unlike is None:
+        return None
+    index, results = unlike
+    views = {n: _describe(r) for n, r in results.items()}
+    detail = " vs ".join(f"{n}={_describe(results[n], 48)}" for n in sorted(results))
+    return Finding(Oracle.DIFFERENTIAL, index, program.calls[index].function, _blame(views),
+                   f"{detail} (made alike after {name} was left out)")

@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from unittest import mock
 
 from harness import dispatch
-from harness.abi import Errno, HandleKind, KeyEncoding, KeypairEncoding
-from harness.dispatch import OPT_OPTIONS_SIZE, OPT_SOME, Call, Targets
+from harness.abi import OPT_OPTIONS_SIZE, OPT_SOME, Errno, HandleKind, KeyEncoding, KeypairEncoding
+from harness.dispatch import Call, Targets
 from harness.errors import CryptoError
 from harness.findings import Oracle
 from harness.handles import HandleTables
