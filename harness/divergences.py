@@ -36,6 +36,8 @@ class Export:
     algorithm: str | None  # of the exported key: the name passed by the call that made it
     encoding: str | None  # "raw", "pkcs8", "pem", ...
     pulled: Mapping[str, bytes]  # every byte each backend pulled from it in the whole run
+    # the key's publickey_import, when every backend made it: its encoding and input bytes
+    imported: tuple[str | None, bytes] | None = None
 
 
 @dataclass(frozen=True)
@@ -166,9 +168,10 @@ def _armored_der(text: bytes) -> bytes:
 
 
 def _reduced_export(ctx: CallContext) -> bool:
-    """pycryptodome pulled, in one pull or several, a whole X25519/X448 public-key export
-    (raw, DER or PEM) that is the others' but for its key: the reduced form of the
-    non-canonical u-coordinate they exported as imported."""
+    """pycryptodome pulled, in one pull or several, an X25519/X448 public-key export (raw,
+    DER or PEM) that is the others' but for its key: the reduced form of the non-canonical
+    u-coordinate they exported as imported.  Of a key imported in the same run, any part of
+    the export; of another, the whole export."""
     export = ctx.export
     if export is None or export.algorithm not in _SPKI_HEADS or (
             ctx.errno("pycryptodome") != SUCCESS):
@@ -177,6 +180,15 @@ def _reduced_export(ctx: CallContext) -> bool:
     if len(others) != 1:
         return False
     ours, given = export.pulled["pycryptodome"], others.pop()
+    if export.imported is not None:
+        u = _imported_u(export.algorithm, *export.imported)
+        if u is None or _canonical(export.algorithm, u) == u:
+            return False
+        as_imported = _public_export(export.algorithm, export.encoding, u)
+        reduced = _public_export(export.algorithm, export.encoding,
+                                 _canonical(export.algorithm, u))
+        return (len(ours) == len(given) and as_imported.startswith(given)
+                and reduced.startswith(ours))
     if export.encoding == "pem":
         ours, given = _armored_der(ours), _armored_der(given)
     elif export.encoding not in ("pkcs8", "raw"):
@@ -188,6 +200,26 @@ def _reduced_export(ctx: CallContext) -> bool:
         ours, given = ours[len(head):], given[len(head):]
     return (len(given) == _MONTGOMERY[export.algorithm][0]
             and ours == _canonical(export.algorithm, given) != given)
+
+
+def _imported_u(algorithm: str, encoding: str | None, document: bytes) -> bytes | None:
+    """The u-coordinate a public key import of ``document`` names (raw, or an RFC 8410
+    SubjectPublicKeyInfo in DER or PEM), read without a backend; None if it names none."""
+    if encoding == "raw":
+        u: bytes | None = document
+    elif encoding in ("pkcs8", "pem"):
+        u = _spki_key(document)
+    else:
+        return None
+    return u if u is not None and len(u) == _MONTGOMERY[algorithm][0] else None
+
+
+def _public_export(algorithm: str, encoding: str | None, u: bytes) -> bytes:
+    """A public-key export of ``u`` as every library here writes one."""
+    if encoding == "raw":
+        return u
+    der = _SPKI_HEADS[algorithm] + u
+    return pem.armor("PUBLIC KEY", der) if encoding == "pem" else der
 
 
 # RFC 8410's curve keys: the private key's length, by the algorithm's OID

@@ -82,18 +82,19 @@ _OUTPUT = b"\x01\x00\x00\x02"  # array_output handle 0x2000001
 
 
 def _export_pulled(given: bytes, pycryptodome: bytes, sizes: tuple[int, ...], *,
-                   encoding: int = _DER, algorithm: bytes = b"X25519",
+                   encoding: int = _DER, algorithm: bytes = b"X25519", key: bytes = _U,
                    import_errno: Errno = Errno.SUCCESS) -> list[Finding]:
-    """A public key imported (its bytes do not matter here), exported and pulled ``sizes``
-    bytes at a time; every backend but pycryptodome exports ``given``."""
+    """A public key imported raw (``key``), exported and pulled ``sizes`` bytes at a time;
+    every backend but pycryptodome exports ``given``."""
     first_pull = 2
     program = Program((), (
-        Call("publickey_import", (2, 0x40, len(algorithm), 0x60, 32, _RAW, 0x80)),
+        Call("publickey_import", (2, 0x40, len(algorithm), 0x60, len(key), _RAW, 0x80)),
         Call("publickey_export", (OutRef(0), encoding, 0x100)),
         *(Call("array_output_pull", (OutRef(1), 0x200 + 0x40 * k, size, 0x180 + 8 * k))
           for k, size in enumerate(sizes))))
     initial = bytearray(0x10000)
     initial[0x40 : 0x40 + len(algorithm)] = algorithm
+    initial[0x60 : 0x60 + len(key)] = key
 
     def trace(backend: str, document: bytes) -> Trace:
         memory = bytearray(initial)
@@ -128,8 +129,29 @@ def test_a_reduced_export_is_the_divergence_however_it_is_pulled() -> None:
     armored = pem.armor("PUBLIC KEY", der), pem.armor("PUBLIC KEY", reduced)
     assert _verdict(_export_pulled(*armored, (60, 60), encoding=_PEM)) == [(3, _KNOWN)]
     p_plus_3 = (2**448 - 2**224 - 1 + 3).to_bytes(56, "little")  # X448: reduced, it is 3
-    assert _verdict(_export_pulled(p_plus_3, (3).to_bytes(56, "little"), (56,),
+    assert _verdict(_export_pulled(p_plus_3, (3).to_bytes(56, "little"), (56,), key=p_plus_3,
                                    encoding=_RAW, algorithm=b"X448")) == [(2, _KNOWN)]
+
+
+def test_part_of_a_reduced_export_is_the_divergence_when_the_key_was_imported() -> None:
+    """(found reviewing) Not pulled to its end, an export of a key imported in the same run:
+    the key it was imported as says what each library exports."""
+    p_plus_5 = (2**255 - 19 + 5).to_bytes(32, "little")  # reduced, it is 5
+    reduced = (5).to_bytes(32, "little")
+    assert _verdict(_export_pulled(p_plus_5, reduced, (20,), key=p_plus_5, encoding=_RAW)) == [
+        (2, _KNOWN)]
+    der = _SPKI_HEAD + p_plus_5
+    assert _verdict(_export_pulled(der, _SPKI_HEAD + reduced, (20,), key=p_plus_5)) == [
+        (2, _KNOWN)]
+    armored = pem.armor("PUBLIC KEY", der), pem.armor("PUBLIC KEY", _SPKI_HEAD + reduced)
+    assert _verdict(_export_pulled(*armored, (60,), key=p_plus_5, encoding=_PEM)) == [
+        (2, _KNOWN)]
+    wrong = bytes([6]) + reduced[1:]  # not what the key reduces to
+    assert _verdict(_export_pulled(p_plus_5, wrong, (20,), key=p_plus_5, encoding=_RAW)) == [
+        (2, None)]
+    other = (2**255 - 19 + 6).to_bytes(32, "little")  # the others' export is not the import
+    assert _verdict(_export_pulled(other, (6).to_bytes(32, "little"), (20,), key=p_plus_5,
+                                   encoding=_RAW)) == [(2, None)]
 
 
 def test_other_differences_in_an_export_are_not() -> None:
@@ -137,7 +159,7 @@ def test_other_differences_in_an_export_are_not() -> None:
     p_plus_5 = (2**255 - 19 + 5).to_bytes(32, "little")  # reduced, it is 5
     cases = [
         (der, _SPKI_HEAD + _U[:-1] + b"\x0a", (20, 12, 12), {}),  # another last byte
-        (p_plus_5, (5).to_bytes(32, "little"), (20,), {"encoding": _RAW}),  # not to the end
+        (p_plus_5, (5).to_bytes(32, "little"), (32,), {"encoding": _RAW}),  # another key
         (der + b"\xde\xad", _SPKI_HEAD + _REDUCED + b"\xde\xad", (46,), {}),  # bytes after it
         (der, b"\x31" + der[1:-1] + _REDUCED[-1:], (44,), {}),  # another document too
         (der, _SPKI_HEAD + _REDUCED, (44,), {"algorithm": b"X448"}),  # another algorithm's
@@ -149,8 +171,7 @@ def test_other_differences_in_an_export_are_not() -> None:
         assert verdict and verdict[0][1] is None, (given.hex(), ours.hex(), sizes, options)
     armored = pem.armor("PUBLIC KEY", der)
     for ours, sizes in ((pem.armor("PRIVATE KEY", _SPKI_HEAD + _REDUCED), (120,)),  # label
-                        (pem.armor("PUBLIC KEY", _SPKI_HEAD + _REDUCED) + b"x", (120,)),
-                        (pem.armor("PUBLIC KEY", _SPKI_HEAD + _REDUCED), (100,))):  # a part
+                        (pem.armor("PUBLIC KEY", _SPKI_HEAD + _REDUCED) + b"x", (120,))):
         verdict = _verdict(_export_pulled(armored, ours, sizes, encoding=_PEM))
         assert verdict and verdict[0][1] is None, (ours, sizes)
 
@@ -536,6 +557,56 @@ def test_unsupported_algorithm_from_a_call_naming_none_is_compared(
     prefix = Program(out.program.segments, out.program.calls[:4])
     assert not differential.answered_alike(prefix, out.traces, "cryptography",
                                            out.crashed["cryptography"], executor().capabilities)
+
+
+def test_each_output_of_a_call_is_its_own_object() -> None:
+    """(review) kx_encapsulate makes two outputs; after a known divergence left cryptography
+    an output ahead, one forged number names the shared secret in its run and the ciphertext
+    in PyCryptodome's: not the same object, so not the same call."""
+    ops: list[_Op] = [
+        ("publickey_import", {"alg": 3, "encoding": 2, "key": 0xFF,
+                              "blob": _p256_pem(trailing=b"\x00")}),
+        ("publickey_export", {"pk": 0, "encoding": 1}),  # by cryptography alone: an output
+        ("generate", {"alg": 6}), ("keypair_publickey", {"kp": 0}),  # ML-KEM-768
+        ("kx_encapsulate", {"pk": 1}),
+        ("array_output_pull", {"output": 0xFC, "size": 16})]  # the forged number (2 << 24) | 2
+    for tail in ([], [_X448_CURVE_KEY_CRASH]):
+        outcome = run_input(encode("abi_sequence", [*ops, *tail]))
+        assert outcome is not None and not outcome.findings
+
+
+def _limit_then_draw(first_full: bool) -> list[_Op]:
+    """A known divergence leaves cryptography a handle ahead, at the limit of 32; a P-256 key
+    generation it answers too_many_handles (``first_full``: PyCryptodome succeeds) or one both
+    make later; handles closed; a key generated, its public key exported and pulled."""
+    public_key: _Op = ("keypair_publickey", {"kp": 0})
+    closes: list[_Op] = [("publickey_close", {"pk": k}) for k in (1, 2, 3, 4)]
+    ops: list[_Op] = [
+        ("generate", {"alg": 3}),
+        ("publickey_import", {"alg": 3, "encoding": 2, "key": 0xFF,
+                              "blob": _p256_pem(trailing=b"\x00")}),
+        *[public_key] * 30,
+        ("generate", {"alg": 3}) if first_full else ("publickey_verify", {"pk": 1}), *closes]
+    if not first_full:
+        ops += [("generate", {"alg": 3}), ("keypair_close", {"kp": 1})]
+    return [*ops, ("generate", {"alg": 3}), ("keypair_publickey", {"kp": 2}),
+            ("publickey_export", {"pk": 0xF3, "encoding": 3}),  # the last public key
+            ("array_output_pull", {"size": 65})]
+
+
+@pytest.mark.parametrize("first_full", [True, False])
+def test_a_generation_meeting_the_handle_limit_drew_too(
+        monkeypatch: pytest.MonkeyPatch, first_full: bool) -> None:
+    """(review) The host draws before it checks the handle limit: a generation answered
+    too_many_handles in one run and success in the other drew in both, so the keys generated
+    next are drawn alike, and cryptography's wrong export of one is found."""
+    clean = run_input(encode("abi_sequence", _limit_then_draw(first_full)))
+    assert clean is not None and not clean.findings
+    assert len({t.results[-1].writes[0][1] for t in clean.traces.values()}) == 1
+    assert _findings_with(monkeypatch, "P256-SHA256", "export_public",
+                          lambda pk, encoding: bytes(65), _limit_then_draw(first_full),
+                          target="abi_sequence") == [
+        ("differential", ("cryptography", "pycryptodome"), None)]
 
 
 def test_a_wrong_answer_after_a_known_divergence_is_found(

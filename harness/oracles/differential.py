@@ -155,9 +155,18 @@ def _context(program: Program, traces: Mapping[str, Trace], leader: str, index: 
     trace holds the same memory up to a first difference)."""
     trace = traces[leader]
     call = program.calls[index]
+    encoding, data = _encoding_and_data(call, trace, memory.before(index), revision)
+    algorithm = algorithm_named(program, trace, index, memory)
+    export = _export(program, traces, leader, index, results, revision) if (
+        call.function == "array_output_pull") else None
+    return CallContext(call.function, algorithm, encoding, data, results, export)
+
+
+def _encoding_and_data(call: Call, trace: Trace, image: bytearray, revision: Revision
+                       ) -> tuple[str | None, bytes]:
+    """The encoding a call passes ("raw", "pem", ...), if any, and its input buffer."""
     fn = FUNCTIONS[call.function]
     args = _args(call, trace)
-    image = memory.before(index)
     encoding: str | None = None
     data = b""
     for param, k in zip(fn.params, fn.param_offsets, strict=True):
@@ -170,10 +179,7 @@ def _context(program: Program, traces: Mapping[str, Trace], leader: str, index: 
         elif isinstance(param.type, InBufferParam) and not data:
             ptr, length = args[k] & 0xFFFF_FFFF, args[k + 1] & 0xFFFF_FFFF
             data = bytes(image[ptr : ptr + length]) if ptr + length <= len(image) else b""
-    algorithm = algorithm_named(program, trace, index, memory)
-    export = _export(program, traces, leader, index, results, revision) if (
-        call.function == "array_output_pull") else None
-    return CallContext(call.function, algorithm, encoding, data, results, export)
+    return encoding, data
 
 
 def _export(program: Program, traces: Mapping[str, Trace], leader: str, index: int,
@@ -190,9 +196,15 @@ def _export(program: Program, traces: Mapping[str, Trace], leader: str, index: i
     trace = traces[leader]
     args = _args(made, trace)
     encoding = decode_key_encoding(args[1] & 0xFFFF_FFFF, revision)
+    key = made.args[0]
+    imported = None  # the exported key's import, when it was one every backend made
+    if isinstance(key, OutRef) and program.calls[key.call].function == "publickey_import" and (
+            all(traces[b].results[key.call].errno == Errno.SUCCESS for b in results)):
+        imported = _encoding_and_data(program.calls[key.call], trace,
+                                      _Memory(trace).before(key.call), revision)
     return Export(_key_algorithm(program, trace, output.call),
                   None if encoding is None else encoding.value,
-                  _pulled(program, traces, output, results))
+                  _pulled(program, traces, output, results), imported)
 
 
 def _key_algorithm(program: Program, trace: Trace, index: int) -> str | None:
@@ -238,20 +250,22 @@ def unlike_answer(program: Program, traces: Mapping[str, Trace], name: str, own:
                   ) -> tuple[int, dict[str, CallResult]] | None:
     """The first call backend ``name``'s run of ``program`` (``own``) answers unlike the
     other ``traces`` that made the very same call, with their answers; None if there is
-    none.  The very same call: the same argument values, the same bytes in
-    what it reads, and handles made by the same earlier call, which both runs answered alike.
-    Answers are compared but for the numbers of new handles (a known divergence that left one
-    run a handle more shifts the numbers of the next).  Where those runs do not all answer
-    alike, the difference must be a known divergence in which ``name`` differs or sides with
-    the rest.  A call no other run made alike (it takes what a known divergence left
-    different, or a handle number that names other objects in each run) has nothing to be
-    compared with: as in :func:`check`, only the model and invariants oracles judge it.  An
-    algorithm a backend does not declare leaves it out of a call, as :func:`check` does, and
-    so does reaching the handle limit where the other created its handle.  The state a call
-    meets is part of what it takes: a handle's object as every earlier call that closed or
-    pulled from it left it, and, for a call that may draw from the seeded entropy stream,
-    the stream as every earlier such call left it (so each of those must have been
-    answered alike too).
+    none.
+
+    The very same call takes the same argument values and the same bytes in what it reads.
+    Its handles (the one in an ``opt_options`` struct too) name the same out-value of the
+    same earlier call, which both runs answered alike, and were closed or pulled from by the
+    same calls since.  A call that may draw from the seeded entropy stream also needs every
+    earlier such call to have drawn alike: answered alike, or meeting the handle limit where
+    the other run succeeded (the host draws before it checks the limit).
+
+    Answers are compared but for the numbers of new handles (a known divergence that left
+    one run a handle more shifts the numbers of the next).  Where those runs do not all
+    answer alike, the difference must be a known divergence in which ``name`` differs or
+    sides with the rest.  A call no other run made alike has nothing to be compared with:
+    as in :func:`check`, only the model and invariants oracles judge it.  An algorithm a
+    backend does not declare leaves it out of a call that names it, as :func:`check` does,
+    and so does reaching the handle limit where the other created its handle.
 
     For excusing a known crash, and for :func:`check` to go on comparing a backend after a
     known divergence: every call another run made alike is compared, so a wrong answer
@@ -260,11 +274,12 @@ def unlike_answer(program: Program, traces: Mapping[str, Trace], name: str, own:
     alike)."""
     everyone = {**traces, name: own}
     memories = {n: _Memory(t) for n, t in everyone.items()}
-    made: dict[str, dict[int, int]] = {n: {} for n in everyone}  # handle -> the call making it
-    # the object made by a call -> every later call that closed it or pulled from it
-    changed: dict[str, dict[int, tuple[int, ...]]] = {n: {} for n in everyone}
+    made: dict[str, dict[int, Maker]] = {n: {} for n in everyone}  # handle -> what made it
+    # an object -> every later call that closed it or pulled from it
+    changed: dict[str, dict[Maker, tuple[int, ...]]] = {n: {} for n in everyone}
     agreed: dict[str, set[int]] = {n: set() for n in traces}  # calls answered like ``own``
     draws: tuple[int, ...] = ()  # the calls so far that may have drawn from the stream
+    drew: dict[str, set[int]] = {n: set() for n in traces}  # of those, drawn like ``own``
     # Until the first call some run answered otherwise, every run is ``own``'s twin: the same
     # state, nothing to compare, so only what later calls take is noted.
     differing = [i for i, r in enumerate(own.results)
@@ -287,19 +302,19 @@ def unlike_answer(program: Program, traces: Mapping[str, Trace], name: str, own:
                 _note(call, index, result, objects, made[n], changed[n])
             for n in traces:
                 agreed[n].add(index)
+                if call.function in _DRAWS:
+                    drew[n].add(index)
             if call.function in _DRAWS:
                 draws += (index,)
             continue
         mine, objects = _inputs(call, own, made[name], changed[name],
                                 memories[name].before(index))
-        makers = {c for maker, history in objects for c in (maker, *history)}
-        if call.function in _DRAWS:
-            makers.update(draws)
-            draws += (index,)
+        makers = {c for (maker, _), history in objects for c in (maker, *history)}
+        before = draws if call.function in _DRAWS else ()
         inputs = {n: _inputs(call, traces[n], made[n], changed[n], memories[n].before(index))
                   for n in traces if changes or agreed[n].issuperset(makers)}
-        same = [n for n, (taken, _) in inputs.items()
-                if taken == mine and agreed[n].issuperset(makers)]
+        same = [n for n, (taken, _) in inputs.items() if taken == mine
+                and agreed[n].issuperset(makers) and drew[n].issuperset(before)]
         alike = {n: traces[n].results[index] for n in same}
         algorithm = algorithm_named(program, own, index, memories[name]) if any(
             r.errno == _UNSUPPORTED for r in (result, *alike.values())) else None
@@ -331,6 +346,12 @@ def unlike_answer(program: Program, traces: Mapping[str, Trace], name: str, own:
         for n in same:
             if shapes[n] == shape:
                 agreed[n].add(index)
+        if call.function in _DRAWS:
+            draws += (index,)
+            # the host draws before it checks the handle limit: either answer drew
+            for n in same:
+                if shapes[n] == shape or {shapes[n].errno, result.errno} == _FULL_OR_MADE:
+                    drew[n].add(index)
         for n, trace in everyone.items():
             taken_objects = (objects if n == name else inputs[n][1]) if changes else []
             _note(call, index, trace.results[index], taken_objects, made[n], changed[n])
@@ -338,13 +359,13 @@ def unlike_answer(program: Program, traces: Mapping[str, Trace], name: str, own:
 
 
 def _note(call: Call, index: int, result: CallResult, objects: list[Object],
-          made: dict[int, int], changed: dict[int, tuple[int, ...]]) -> None:
+          made: dict[int, Maker], changed: dict[Maker, tuple[int, ...]]) -> None:
     """What call ``index`` left for later calls in one run: the handles it made, and the
     objects it changed (``objects``: those it took, when it closes or pulls)."""
     returns = _HANDLE_RESULTS[call.function]
     if result.errno == Errno.SUCCESS and any(returns):
-        made.update((v, index) for v, is_handle in zip(result.returned(len(returns)), returns,
-                                                       strict=False) if is_handle)
+        made.update((v, (index, j)) for j, (v, is_handle) in enumerate(
+            zip(result.returned(len(returns)), returns, strict=False)) if is_handle)
     for maker, history in objects:
         changed[maker] = (*history, index)
 
@@ -366,11 +387,12 @@ def _shape_of(call: Call, result: CallResult) -> CallResult:
     return CallResult(result.errno, outs, writes)
 
 
-Object = tuple[int, tuple[int, ...]]  # the call that made it, every call that changed it since
+Maker = tuple[int, int]  # the call that made an object, and which of its out-values it is
+Object = tuple[Maker, tuple[int, ...]]  # what made it, and every call that changed it since
 
 
-def _inputs(call: Call, trace: Trace, made: Mapping[int, int],
-            changed: Mapping[int, tuple[int, ...]], image: bytearray
+def _inputs(call: Call, trace: Trace, made: Mapping[int, Maker],
+            changed: Mapping[Maker, tuple[int, ...]], image: bytearray
             ) -> tuple[tuple[object, ...], list[Object]]:
     """What the call takes in ``trace``: each core argument (a handle as the object it names,
     when a call made one), and the bytes of every region it reads; and those objects."""
