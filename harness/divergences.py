@@ -170,8 +170,8 @@ def _armored_der(text: bytes) -> bytes:
 def _reduced_export(ctx: CallContext) -> bool:
     """pycryptodome pulled, in one pull or several, an X25519/X448 public-key export (raw,
     DER or PEM) that is the others' but for its key: the reduced form of the non-canonical
-    u-coordinate they exported as imported.  Of a key imported in the same run, any part of
-    the export; of another, the whole export."""
+    u-coordinate they exported as imported.  Of a key imported in the same run (whose import
+    names its u), any part of the export; of another, the whole export."""
     export = ctx.export
     if export is None or export.algorithm not in _SPKI_HEADS or (
             ctx.errno("pycryptodome") != SUCCESS):
@@ -180,9 +180,9 @@ def _reduced_export(ctx: CallContext) -> bool:
     if len(others) != 1:
         return False
     ours, given = export.pulled["pycryptodome"], others.pop()
-    if export.imported is not None:
-        u = _imported_u(export.algorithm, *export.imported)
-        if u is None or _canonical(export.algorithm, u) == u:
+    u = None if export.imported is None else _imported_u(export.algorithm, *export.imported)
+    if u is not None:  # (a document asn1crypto does not read: judged as a key of unknown u)
+        if _canonical(export.algorithm, u) == u:
             return False
         as_imported = _public_export(export.algorithm, export.encoding, u)
         reduced = _public_export(export.algorithm, export.encoding,

@@ -154,6 +154,20 @@ def test_part_of_a_reduced_export_is_the_divergence_when_the_key_was_imported() 
                                    encoding=_RAW)) == [(2, None)]
 
 
+def test_a_reduced_export_of_a_key_whose_import_asn1crypto_cannot_read_is_still_matched(
+        ) -> None:
+    """(review) A PEM document whose END line starts with a tab: cryptography and PyCryptodome
+    read it, asn1crypto finds no END line; the whole export is judged as before."""
+    u = (2**448 - 2**224 - 1 + 3).to_bytes(56, "little")
+    document = pem.armor("PUBLIC KEY", bytes.fromhex("3042300506032b656f033900") + u)
+    outcome = run_input(encode("key_import", [
+        ("publickey_import", {"alg": 2, "encoding": 2, "key": 0xFF,
+                              "blob": document.replace(b"\n-----END", b"\n\t-----END")}),
+        ("publickey_export", {"pk": 0, "encoding": 0}), ("array_output_pull", {"size": 200})]))
+    assert outcome is not None and not outcome.findings
+    assert [f.divergence for f in outcome.known] == [_KNOWN]
+
+
 def test_other_differences_in_an_export_are_not() -> None:
     der = _SPKI_HEAD + _U
     p_plus_5 = (2**255 - 19 + 5).to_bytes(32, "little")  # reduced, it is 5

@@ -23,7 +23,7 @@ from impls import load_all, load_backend
 from impls.base import Backend
 from impls.libsodium.x25519 import X25519 as SodiumX25519
 from tests.conftest import X25519_BACKENDS
-from tests.kx import ALICE_SK, BOB_PK, LOW_ORDER, Kx
+from tests.kx import ALICE_SK, BOB_PK, LOW_ORDER, RAW, Kx
 
 
 @pytest.fixture
@@ -101,6 +101,22 @@ def test_model_sees_an_array_output_that_never_closes(
     p.pull(out, 32)
     p.call("array_output_len", OutRef(out), p.out())
     assert _oracles(executor, p.build()) == {Oracle.MODEL}
+
+
+def test_the_model_allows_either_answer_when_a_drained_output_may_have_closed(
+        executor: Executor) -> None:
+    """(found by fuzzing key_import) A PEM export pulled whole in one full-sized pull: the
+    model does not know its size, so whether the pull drained (and closed) it; at the handle
+    limit it allows both answers, and only those."""
+    p = Kx()
+    pk = p.import_public(BOB_PK)
+    pem = p.call("publickey_export", OutRef(pk), 2, p.out())
+    p.pull(pem, 113)  # its whole size: the host closes it
+    exports = [p.call("publickey_export", OutRef(pk), RAW, p.out()) for _ in range(32)]
+    outcome = executor.run(p.build())
+    assert outcome.findings == []
+    errnos = [next(iter(outcome.traces.values())).results[k].errno for k in exports]
+    assert errnos == [Errno.SUCCESS] * 31 + [Errno.TOO_MANY_HANDLES]
 
 
 def test_invariants_see_an_out_value_written_on_error(
