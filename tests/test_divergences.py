@@ -634,20 +634,6 @@ def test_a_wrong_answer_after_a_known_divergence_is_found(
         ("differential", ("cryptography", "pycryptodome"), None)]
 
 
-def test_a_backend_is_compared_after_an_algorithm_it_lacks(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    """libsodium lacks P-256: its unsupported_algorithm leaves it out of that call, not of the
-    calls after, where it wrongly refuses an X25519 key the others read."""
-    x25519 = next(b for b in BACKENDS if b.name == "libsodium").find("X25519")
-    monkeypatch.setattr(x25519, "import_public", _refusing(x25519, lambda data, encoding: True))
-    outcome = run_input(encode("key_import", [
-        ("generate", {"alg": 3}), ("publickey_import", {"alg": 0, "encoding": 0, "key": 3})]))
-    assert outcome is not None
-    assert [(f.oracle.value, f.call, f.backends) for f in outcome.findings] == [
-        ("differential", 1, ("libsodium",))]
-    assert "made alike after libsodium was left out" in outcome.findings[0].detail
-
-
 def test_wrong_answers_after_a_known_divergence_are_not_excused(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """(review) A wrong secret from a key both runs read alike, and a wrong refusal of a valid
