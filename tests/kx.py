@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from harness.abi import (
+    OPT_NONE,
     AlgorithmType,
     Errno,
     KeyEncoding,
@@ -18,7 +19,6 @@ from impls import x25519_common as _v
 KX = int(AlgorithmType.KEY_EXCHANGE)
 RAW = key_encoding_number(KeyEncoding.RAW, Revision.JAN2022)
 KP_RAW = keypair_encoding_number(KeypairEncoding.RAW)
-OPT_NONE = 1
 CANARY = b"\xaa" * 8
 
 # RFC 7748 section 6.1 and the small-order points, as impls/x25519_common.py cites them

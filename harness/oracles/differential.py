@@ -61,6 +61,11 @@ def _describe(result: CallResult, shown: int | None = None) -> str:
     return f"success outs={list(result.outs)} wrote={text}"
 
 
+def _difference(results: Mapping[str, CallResult]) -> str:
+    """Every backend's answer, shortened, for a finding's detail."""
+    return " vs ".join(f"{n}={_describe(results[n], 48)}" for n in sorted(results))
+
+
 def _blame(views: Mapping[str, str]) -> tuple[str, ...]:
     counts = Counter(views.values())
     if len(views) >= 3 and len(counts) == 2:
@@ -282,6 +287,21 @@ def unlike_answer(program: Program, traces: Mapping[str, Trace], name: str, own:
     agreed: dict[str, set[int]] = {n: set() for n in traces}  # calls answered like ``own``
     draws: tuple[int, ...] = ()  # the calls so far that may have drawn from the stream
     drew: dict[str, set[int]] = {n: set() for n in traces}  # of those, drawn like ``own``
+
+    def remember(index: int, call: Call, agreeing: list[str], drawing: list[str],
+                 taken: Mapping[str, list[Object]]) -> None:
+        """What call ``index`` leaves for later calls: the runs that answered it alike and
+        drew alike (for a call that may draw), and in every run the handles it made and the
+        objects it changed (``taken``: those each run's call took, if it closes or pulls)."""
+        for n in agreeing:
+            agreed[n].add(index)
+        for n in drawing if call.function in _DRAWS else ():
+            drew[n].add(index)
+        changes = call.function in _CHANGES
+        for n, trace in everyone.items() if changes or call.function in _MAKES else ():
+            objects = taken.get(n, []) if changes else []
+            _note(call, index, trace.results[index], objects, made[n], changed[n])
+
     # Until the first call some run answered otherwise, every run is ``own``'s twin: the same
     # state, nothing to compare, so only what later calls take is noted.
     differing = [i for i, r in enumerate(own.results)
@@ -293,22 +313,16 @@ def unlike_answer(program: Program, traces: Mapping[str, Trace], name: str, own:
     for index, (call, result) in enumerate(zip(program.calls[: differing[-1] + 1],
                                                own.results, strict=False)):
         changes = call.function in _CHANGES
-        leaves = changes or call.function in _MAKES  # something later calls may take
         if index >= twins and not changes and call.function not in _DRAWS and (
                 result.errno != Errno.SUCCESS or call.function not in _MAKES) and all(
                 t.results[index] == result for t in traces.values()):
             continue  # answered exactly alike, and nothing later can take what it left
-        if index < twins:
+        if index < twins:  # every run its twin: the same call, answered exactly alike
             objects = _inputs(call, own, made[name], changed[name],
                               memories[name].before(index))[1] if changes else []
-            for n in everyone if leaves else ():
-                _note(call, index, result, objects, made[n], changed[n])
-            for n in traces:
-                agreed[n].add(index)
-                if call.function in _DRAWS:
-                    drew[n].add(index)
-            if call.function in _DRAWS:
-                draws += (index,)
+            remember(index, call, list(traces), list(traces),
+                     dict.fromkeys(everyone, objects))
+            draws += (index,) if call.function in _DRAWS else ()
             continue
         mine, objects = _inputs(call, own, made[name], changed[name],
                                 memories[name].before(index))
@@ -345,19 +359,13 @@ def unlike_answer(program: Program, traces: Mapping[str, Trace], name: str, own:
             if divergence is None:
                 return index, {**alike, name: result}
         # Compared or not, the same call answered alike leaves both runs alike (a refusal
-        # of an algorithm one lacks, for one, draws nothing in either).
-        for n in same:
-            if shapes[n] == shape:
-                agreed[n].add(index)
-        if call.function in _DRAWS:
-            draws += (index,)
-            # the host draws before it checks the handle limit: either answer drew
-            for n in same:
-                if shapes[n] == shape or {shapes[n].errno, result.errno} == _FULL_OR_MADE:
-                    drew[n].add(index)
-        for n, trace in everyone.items() if leaves else ():
-            taken_objects = (objects if n == name else inputs[n][1]) if changes else []
-            _note(call, index, trace.results[index], taken_objects, made[n], changed[n])
+        # of an algorithm one lacks, for one, draws nothing in either); the host draws
+        # before it checks the handle limit, so either answer drew.
+        remember(index, call, [n for n in same if shapes[n] == shape],
+                 [n for n in same if shapes[n] == shape
+                  or {shapes[n].errno, result.errno} == _FULL_OR_MADE],
+                 {name: objects, **{n: taken[1] for n, taken in inputs.items()}})
+        draws += (index,) if call.function in _DRAWS else ()
     return None
 
 
@@ -480,7 +488,7 @@ def check(program: Program, traces: Mapping[str, Trace],
             continue  # identical answers: nothing to describe (the commonest case)
         views = {n: _describe(r) for n, r in results.items()}
         if len(set(views.values())) > 1:
-            detail = " vs ".join(f"{n}={_describe(results[n], 48)}" for n in sorted(views))
+            detail = _difference(results)
             context = _context(program, traces, active[0], index,
                                memory if active[0] == names[0] else _Memory(traces[active[0]]),
                                results, revision)
@@ -513,6 +521,5 @@ def _unlike_after(program: Program, traces: Mapping[str, Trace], name: str,
         return None
     index, results = unlike
     views = {n: _describe(r) for n, r in results.items()}
-    detail = " vs ".join(f"{n}={_describe(results[n], 48)}" for n in sorted(results))
     return Finding(Oracle.DIFFERENTIAL, index, program.calls[index].function, _blame(views),
-                   f"{detail} (made alike after {name} was left out)")
+                   f"{_difference(results)} (made alike after {name} was left out)")
