@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
+from harness.errors import CryptoError
 from impls.base import Backend, KxAlgorithm
 
 # Every operation of the backend interface (impls.base.KxAlgorithm) that the host calls.
@@ -23,6 +24,7 @@ class LibraryCall(NamedTuple):
     operation: str
     method: Callable[..., Any]  # the algorithm's own, bound
     args: tuple[Any, ...]
+    refused: bool  # it raised CryptoError: the library checked its input and did no more
 
 
 class Recording:
@@ -38,8 +40,14 @@ class Recording:
             return value
 
         def operation(*args: Any) -> Any:
-            self._log.append(LibraryCall(self._algorithm.name, name, value, args))
-            return value(*args)
+            # logged once it returns: whether the library refused is part of the record
+            try:
+                result = value(*args)
+            except CryptoError:
+                self._log.append(LibraryCall(self._algorithm.name, name, value, args, True))
+                raise
+            self._log.append(LibraryCall(self._algorithm.name, name, value, args, False))
+            return result
         return operation
 
 

@@ -119,6 +119,20 @@ def test_a_skipped_backend_would_have_found_no_algorithm(null_backend_runner: Ex
     assert skipped > 1000  # the corpus does exercise the shortcut
 
 
+def test_a_recorded_library_call_says_whether_the_library_refused() -> None:
+    """bench_corpus.py tells inputs that did X25519 work from those a library refused."""
+    log: list[LibraryCall] = []
+    sodium = next(b for b in BACKENDS if b.name == "libsodium")
+    x25519 = recording(sodium, log).algorithms["X25519"]
+    key = bytes(range(32))
+    assert x25519.import_public(key, KeyEncoding.RAW) == key
+    with pytest.raises(CryptoError):
+        x25519.import_public(key[:31], KeyEncoding.RAW)
+    assert [(c.operation, c.args, c.refused) for c in log] == [
+        ("import_public", (key, KeyEncoding.RAW), False),
+        ("import_public", (key[:31], KeyEncoding.RAW), True)]
+
+
 def test_a_departed_backend_continues_from_where_it_departed() -> None:
     """libsodium lacks X448: it departs at the second call, and goes on from there, without
     generating its X25519 key pair again, to the trace a run of its own gives."""
