@@ -18,6 +18,8 @@ from impls import x25519_common as _v
 
 KX = int(AlgorithmType.KEY_EXCHANGE)
 RAW = key_encoding_number(KeyEncoding.RAW, Revision.JAN2022)
+PKCS8 = key_encoding_number(KeyEncoding.PKCS8, Revision.JAN2022)
+PEM = key_encoding_number(KeyEncoding.PEM, Revision.JAN2022)
 KP_RAW = keypair_encoding_number(KeypairEncoding.RAW)
 CANARY = b"\xaa" * 8
 

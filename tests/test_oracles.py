@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from harness import handles as handles_module
 from harness import memory as memory_module
-from harness.abi import Errno
+from harness.abi import Errno, HandleKind
 from harness.errors import CryptoError
 from harness.execute import Executor
 from harness.findings import Oracle
@@ -23,7 +23,7 @@ from impls import load_all, load_backend
 from impls.base import Backend
 from impls.libsodium.x25519 import X25519 as SodiumX25519
 from tests.conftest import X25519_BACKENDS
-from tests.kx import ALICE_SK, BOB_PK, LOW_ORDER, RAW, Kx
+from tests.kx import ALICE_SK, BOB_PK, LOW_ORDER, PEM, PKCS8, RAW, Kx
 
 
 @pytest.fixture
@@ -117,6 +117,105 @@ def test_the_model_allows_either_answer_when_a_drained_output_may_have_closed(
     assert outcome.findings == []
     errnos = [next(iter(outcome.traces.values())).results[k].errno for k in exports]
     assert errnos == [Errno.SUCCESS] * 31 + [Errno.TOO_MANY_HANDLES]
+
+
+def _pull_then(copy: Any) -> Any:
+    """An array_output_pull whose copy into the buffer is ``copy(memory, ptr, chunk, size)``."""
+    def pull(self: Host, handle: int, buf: Any) -> tuple[int]:
+        output = self.handles.get(HandleKind.ARRAY_OUTPUT, handle)
+        chunk = output.data[output.position : output.position + buf.length]
+        copy(self.memory, buf.ptr, chunk, buf.length)
+        output.position += len(chunk)
+        if output.position == len(output.data):
+            self.handles.discard(handle)
+        return (len(chunk),)
+    return pull
+
+
+@pytest.mark.parametrize("copy", [
+    lambda memory, ptr, chunk, size: None,  # copies nothing
+    lambda memory, ptr, chunk, size: memory.write(ptr + size - len(chunk), chunk),  # at the end
+    lambda memory, ptr, chunk, size: memory.write(ptr, chunk.ljust(size, b"\0")),  # pads
+], ids=["nothing", "right-aligned", "padded"])
+def test_model_sees_a_pull_that_does_not_copy_exactly_its_count(
+        executor: Executor, monkeypatch: pytest.MonkeyPatch, copy: Any) -> None:
+    monkeypatch.setattr(Host, "array_output_pull", _pull_then(copy))
+    p = Kx()
+    pk = p.import_public(BOB_PK)
+    out = p.call("publickey_export", OutRef(pk), RAW, p.out())
+    p.pull(out, 16)
+    p.pull(out, 64)
+    assert _oracles(executor, p.build()) == {Oracle.MODEL}
+
+
+@pytest.mark.parametrize(("encoding", "size"), [(PKCS8, 44), (PEM, 113)])
+def test_model_sees_a_document_output_that_never_closes(
+        executor: Executor, monkeypatch: pytest.MonkeyPatch, encoding: int, size: int) -> None:
+    """An export whose size the model does not predict, pulled whole in one full-sized pull:
+    the DER header gives its size, the PEM END line its end; it must be closed after."""
+    monkeypatch.setattr(handles_module.HandleTables, "discard", lambda self, handle: None)
+    for then in ("array_output_len", "array_output_pull"):
+        p = Kx()
+        pk = p.import_public(BOB_PK)
+        out = p.call("publickey_export", OutRef(pk), encoding, p.out())
+        p.pull(out, size)
+        if then == "array_output_len":
+            p.call("array_output_len", OutRef(out), p.out())
+        else:
+            p.pull(out, 16)
+        assert _oracles(executor, p.build()) == {Oracle.MODEL}, then
+
+
+@pytest.mark.parametrize(("encoding", "first"), [(PKCS8, 1), (PKCS8, 3), (PEM, 64)])
+def test_model_sees_a_document_output_closed_before_its_end(
+        executor: Executor, monkeypatch: pytest.MonkeyPatch, encoding: int, first: int) -> None:
+    """Pulls that have not reached a document's end (a DER header cut short, no PEM END line
+    yet) cannot have drained it: the output must still be open."""
+    p = Kx()
+    pk = p.import_public(BOB_PK)
+    out = p.call("publickey_export", OutRef(pk), encoding, p.out())
+    p.pull(out, first)
+    p.call("array_output_len", OutRef(out), p.out())
+    program = p.build()
+    assert _oracles(executor, program) == set()
+    monkeypatch.setattr(Host, "array_output_pull", _closes_after_one_pull)
+    assert _oracles(executor, program) == {Oracle.MODEL}
+
+
+def _closes_after_one_pull(self: Host, handle: int, buf: Any) -> tuple[int]:
+    output = self.handles.get(HandleKind.ARRAY_OUTPUT, handle)
+    chunk = output.data[output.position : output.position + buf.length]
+    self.memory.write(buf.ptr, chunk)
+    output.position += len(chunk)
+    self.handles.discard(handle)  # the planted bug: it closes with bytes left
+    return (len(chunk),)
+
+
+@pytest.mark.parametrize("function", [
+    "keypair_from_pk_and_sk", "publickey_verify", "kx_dh"])
+def test_model_expects_keys_made_from_one_secret_to_be_valid(
+        executor: Executor, monkeypatch: pytest.MonkeyPatch, function: str) -> None:
+    """The halves of a generated pair match, and a public key made from a secret key is
+    valid: a host refusing them with invalid_key is wrong, whatever the library."""
+    p = Kx()
+    kp = p.generate()
+    pk = p.call("keypair_publickey", OutRef(kp), p.out())
+    sk = p.call("keypair_secretkey", OutRef(kp), p.out())
+    own = p.import_secret(ALICE_SK)
+    derived = p.call("publickey_from_secretkey", OutRef(own), p.out())
+    p.call("keypair_from_pk_and_sk", OutRef(pk), OutRef(sk), p.out())
+    p.call("keypair_from_pk_and_sk", OutRef(derived), OutRef(own), p.out())
+    p.call("publickey_verify", OutRef(pk))
+    p.call("publickey_verify", OutRef(derived))
+    p.call("kx_dh", OutRef(derived), OutRef(sk), p.out())
+    p.call("kx_dh", OutRef(pk), OutRef(own), p.out())
+    program = p.build()
+    assert _oracles(executor, program) == set()
+
+    def refuse(self: Host, *args: Any) -> Any:
+        raise CryptoError(Errno.INVALID_KEY, "planted")
+    monkeypatch.setattr(Host, function, refuse)
+    assert _oracles(executor, program) == {Oracle.MODEL}
 
 
 def test_invariants_see_an_out_value_written_on_error(

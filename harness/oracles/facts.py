@@ -19,14 +19,15 @@ class Form:
     export_size: int | None  # None: a DER or PEM document, whose size is not predicted
     import_sizes: frozenset[int] | None  # the sizes that can import; None: any
     always_imports: bool = False  # every string of an import size is a key
+    document: str | None = None  # "der" or "pem": how an export of unknown size is framed
 
     @classmethod
     def fixed(cls, size: int, *, always: bool = False, also: tuple[int, ...] = ()) -> Form:
         return cls(size, frozenset({size, *also}), always)
 
 
-DOCUMENT = Form(None, None)  # PKCS#8 / SubjectPublicKeyInfo, DER or PEM
-_DOCUMENTS = {"pkcs8": DOCUMENT, "pem": DOCUMENT}
+# PKCS#8 / SubjectPublicKeyInfo documents: a DER SEQUENCE, or its PEM armour
+_DOCUMENTS = {"pkcs8": Form(None, None, document="der"), "pem": Form(None, None, document="pem")}
 
 
 @dataclass(frozen=True)

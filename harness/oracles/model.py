@@ -1,8 +1,11 @@
 """Spec-model oracle: an independent model of the interface's state predicts every call.
 
 The model knows which handles exist, their kind and algorithm, which are closed, what each
-array_output has left, which guest memory is valid and what it holds, and what the spec (and
-the project's documented choices, README "How the host answers") says each call returns.  It
+array_output has left (a DER document's header gives its size, a PEM document's END line its
+end) and that a pull copies exactly its count to the buffer's start, which keys were made from
+one secret key (so must be valid, and match), which guest memory is valid and what it holds,
+and what the spec (and the project's documented choices, README "How the host answers") says
+each call returns.  It
 shares no code with ``harness.host`` or ``harness.dispatch``: it reads only the ABI table (the
 spec as data) and the trace.  Where an answer depends on the cryptography (a key may be
 invalid), it allows the set of errnos the spec permits; everything else it predicts exactly.
@@ -12,6 +15,7 @@ This is the only oracle that sees bugs of the shared ABI layer, on which every b
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -61,11 +65,26 @@ class Obj:
     options_type: int | None = None  # options
     length: int | None = None  # array_output: total, when known
     pulled: int = 0
+    document: str | None = None  # array_output of a size not predicted: "der" or "pem"
+    head: bytes = b""  # ... and what was pulled of it, until its size is known
+    # keys: which secret key it is (a secret key), or is known to match (a public key, made
+    # from it; a key pair, whose halves match); None: not known
+    secret: int | None = None
+
+
+class New(NamedTuple):
+    """An object a call creates on success."""
+
+    kind: HandleKind
+    algorithm: str | None = None
+    length: int | None = None  # array_output: its size, when predicted
+    document: str | None = None
+    secret: int | None = None
 
 
 class Prediction(NamedTuple):  # a tuple: made for most calls of every trace
     allowed: frozenset[Errno]
-    creates: tuple[tuple[HandleKind, str | None, int | None], ...] = ()  # kind, alg, ao length
+    creates: tuple[New, ...] = ()
     why: str = ""
 
 
@@ -121,6 +140,11 @@ class SpecModel:
     closed: dict[int, HandleKind] = field(default_factory=dict)
     image: bytes = field(default_factory=lambda: bytes(SIZE))  # the program's
     written: list[Write] = field(default_factory=list)  # every write since, in order
+    secrets: int = 0  # secret keys told apart so far
+
+    def fresh_secret(self) -> int:
+        self.secrets += 1
+        return self.secrets
 
     def __post_init__(self) -> None:
         self.plans = _PLANS[self.revision]
@@ -206,7 +230,7 @@ class SpecModel:
         return _ONLY_UNSUPPORTED_FEATURE
 
     def predict_options_open(self, name: str, values: list[object]) -> Prediction:
-        return Prediction(_OK, ((HandleKind.OPTIONS, None, None),))
+        return Prediction(_OK, (New(HandleKind.OPTIONS),))
 
     def predict_close(self, name: str, values: list[object]) -> Prediction:
         return self.close(_CLOSED_KINDS[name], int(values[0]))  # type: ignore[call-overload]
@@ -220,7 +244,7 @@ class SpecModel:
         output = self.get(HandleKind.ARRAY_OUTPUT, values[0])
         if output is None:
             return _only(E.INVALID_HANDLE)
-        if output.length is None and output.pulled > 0:
+        if _may_be_drained(output):
             # A document of a size the model does not know, pulled in full-sized chunks:
             # the last one may have drained it, which closed the handle.
             return Prediction(_OK_OR_INVALID_HANDLE)
@@ -230,8 +254,10 @@ class SpecModel:
         pair = self.key_pair(values)
         if isinstance(pair, Prediction):
             return pair
-        return Prediction(_OK_OR_INVALID_KEY,
-                          ((HandleKind.KEYPAIR, pair, None),))
+        pk, sk = pair
+        if pk.secret is not None and pk.secret == sk.secret:  # the halves of one pair
+            return Prediction(_OK, (New(HandleKind.KEYPAIR, sk.algorithm, secret=sk.secret),))
+        return Prediction(_OK_OR_INVALID_KEY, (New(HandleKind.KEYPAIR, sk.algorithm),))
 
     def predict_keypair_part(self, name: str, values: list[object]) -> Prediction:
         K = HandleKind
@@ -239,18 +265,20 @@ class SpecModel:
         if kp is None:
             return _only(E.INVALID_HANDLE)
         kind = K.PUBLICKEY if name == "keypair_publickey" else K.SECRETKEY
-        return Prediction(_OK, ((kind, kp.algorithm, None),))
+        return Prediction(_OK, (New(kind, kp.algorithm, secret=kp.secret),))
 
     def predict_verify(self, name: str, values: list[object]) -> Prediction:
-        if self.get(HandleKind.PUBLICKEY, values[0]) is None:
+        pk = self.get(HandleKind.PUBLICKEY, values[0])
+        if pk is None:
             return _only(E.INVALID_HANDLE)
-        return Prediction(_OK_OR_INVALID_KEY)
+        # a public key made from a secret key is a valid one: verifying it must succeed
+        return Prediction(_OK if pk.secret is not None else _OK_OR_INVALID_KEY)
 
     def predict_public_from_secret(self, name: str, values: list[object]) -> Prediction:
         sk = self.get(HandleKind.SECRETKEY, values[0])
         if sk is None:
             return _only(E.INVALID_HANDLE)
-        return Prediction(_OK, ((HandleKind.PUBLICKEY, sk.algorithm, None),))
+        return Prediction(_OK, (New(HandleKind.PUBLICKEY, sk.algorithm, secret=sk.secret),))
 
     def predict_new_key(self, name: str, values: list[object]) -> Prediction:
         K = HandleKind
@@ -264,7 +292,7 @@ class SpecModel:
                 obj = self.get(K.OPTIONS, options)
                 if obj is None or obj.options_type != KX:
                     return _only(E.INVALID_HANDLE, "options")
-            return Prediction(_OK, ((K.KEYPAIR, alg, None),))
+            return Prediction(_OK, (New(K.KEYPAIR, alg, secret=self.fresh_secret()),))
         buffer, encoding = values[2], values[3]
         assert isinstance(buffer, tuple)
         length = buffer[1]
@@ -275,7 +303,9 @@ class SpecModel:
         if form.import_sizes is not None and length not in form.import_sizes:
             return _only(E.INVALID_KEY, f"{length}-byte key")
         allowed = _OK if form.always_imports else _OK_OR_INVALID_KEY
-        return Prediction(allowed, ((kind, alg, None),))
+        # An imported secret key is a key of its own; an imported pair's halves may not match.
+        secret = self.fresh_secret() if kind is K.SECRETKEY else None
+        return Prediction(allowed, (New(kind, alg, secret=secret),))
 
     def form(self, facts: AlgorithmFacts, kind: HandleKind, encoding: object) -> Form | None:
         """How ``encoding`` (a wire value) encodes this kind of key; None if it does not."""
@@ -296,17 +326,17 @@ class SpecModel:
         form = self.form(FACTS[str(obj.algorithm)], kind, values[1])
         if form is None:
             return _only(E.UNSUPPORTED_ENCODING)
-        return Prediction(_OK, ((K.ARRAY_OUTPUT, None, form.export_size),))
+        return Prediction(_OK, (New(K.ARRAY_OUTPUT, None, form.export_size, form.document),))
 
-    def key_pair(self, values: list[object]) -> str | Prediction:
-        """The algorithm of a (public key, secret key) argument pair, or the error it gives."""
+    def key_pair(self, values: list[object]) -> tuple[Obj, Obj] | Prediction:
+        """A (public key, secret key) argument pair of one algorithm, or the error it gives."""
         pk = self.get(HandleKind.PUBLICKEY, values[0])
         sk = self.get(HandleKind.SECRETKEY, values[1])
         if pk is None or sk is None:
             return _only(E.INVALID_HANDLE)
         if pk.algorithm != sk.algorithm:
             return _only(E.INCOMPATIBLE_KEYS)
-        return str(pk.algorithm)
+        return pk, sk
 
     def predict_kx(self, name: str, values: list[object]) -> Prediction:
         K = HandleKind
@@ -314,11 +344,15 @@ class SpecModel:
             pair = self.key_pair(values)
             if isinstance(pair, Prediction):
                 return pair
-            facts = FACTS[pair]
+            pk, sk = pair
+            facts = FACTS[str(pk.algorithm)]
             if facts.kem:
                 return _only(E.INVALID_OPERATION)
-            return Prediction(_OK_OR_INVALID_KEY,
-                              ((K.ARRAY_OUTPUT, None, facts.shared_secret),))
+            # A public key made from a secret key lies in the prime-order group, and no valid
+            # secret scalar (X25519 and X448 clamp theirs) takes it to the identity.
+            valid = pk.secret is not None and sk.secret is not None
+            return Prediction(_OK if valid else _OK_OR_INVALID_KEY,
+                              (New(K.ARRAY_OUTPUT, None, facts.shared_secret),))
         kind = K.PUBLICKEY if name == "kx_encapsulate" else K.SECRETKEY
         key = self.get(kind, values[0])
         if key is None:
@@ -327,9 +361,11 @@ class SpecModel:
         if not facts.kem:
             return _only(E.INVALID_OPERATION)
         if name == "kx_encapsulate":
-            outs = ((K.ARRAY_OUTPUT, None, facts.shared_secret),
-                    (K.ARRAY_OUTPUT, None, facts.ciphertext))
-            refusal = {E.INVALID_KEY} if facts.decapsulation_may_fail else set()
+            outs = (New(K.ARRAY_OUTPUT, None, facts.shared_secret),
+                    New(K.ARRAY_OUTPUT, None, facts.ciphertext))
+            # only a key not made from a secret key may be refused
+            may_refuse = facts.decapsulation_may_fail and key.secret is None
+            refusal = {E.INVALID_KEY} if may_refuse else set()
             return Prediction(frozenset({E.SUCCESS} | refusal), outs)
         ciphertext = values[1]
         assert isinstance(ciphertext, tuple)
@@ -337,7 +373,7 @@ class SpecModel:
             return _only(E.VERIFICATION_FAILED, f"{ciphertext[1]}-byte ciphertext")
         allowed = {E.SUCCESS, E.VERIFICATION_FAILED} if facts.decapsulation_may_fail else {
             E.SUCCESS}
-        return Prediction(frozenset(allowed), ((K.ARRAY_OUTPUT, None, facts.shared_secret),))
+        return Prediction(frozenset(allowed), (New(K.ARRAY_OUTPUT, None, facts.shared_secret),))
 
     # --- checking a trace ------------------------------------------------------------------
 
@@ -349,7 +385,7 @@ class SpecModel:
         if _SUCCESS in allowed and len(self.live) + len(prediction.creates) > self.handle_limit:
             # An output of unknown size pulled in full-sized chunks may have been drained
             # (and closed): the limit is then certain only without those.
-            drained = sum(1 for obj in self.live.values() if obj.length is None and obj.pulled)
+            drained = sum(1 for obj in self.live.values() if _may_be_drained(obj))
             if len(self.live) - drained + len(prediction.creates) > self.handle_limit:
                 allowed = (allowed - {E.SUCCESS}) | {E.TOO_MANY_HANDLES}
             else:
@@ -378,42 +414,60 @@ class SpecModel:
             self.closed[handle] = self.live.pop(handle).kind
         elif fn.name == "array_output_len":
             obj = self.live[int(values[0]) & U32]  # type: ignore[call-overload]
-            if obj.length is not None and result.outs[0] != obj.length:
-                return f"array_output_len is {result.outs[0]}, model knows {obj.length}"
-            obj.length = result.outs[0]
+            length = result.outs[0]
+            if obj.length is not None and length != obj.length:
+                return f"array_output_len is {length}, model knows {obj.length}"
+            if length is not None and obj.pulled and length <= obj.pulled:
+                return (f"array_output_len is {length} after {obj.pulled} bytes were pulled,"
+                        " yet the output is open")
+            obj.length = length
             return None
         elif fn.name == "array_output_pull":
             return self.pull(int(values[0]) & U32, values[1], result)  # type: ignore[call-overload, arg-type]
         returned = result.returned(len(fn.results))
         if len(returned) != len(prediction.creates):
             return "success, but an out-value was not written"
-        for (kind, alg, length), out in zip(prediction.creates, returned, strict=True):
+        for new, out in zip(prediction.creates, returned, strict=True):
             if out in self.live:
-                return f"new {kind.name.lower()} handle {out:#x} is already live"
-            options_type = values[0] if kind is K.OPTIONS else None
-            self.live[out] = Obj(kind, alg, options_type, length)  # type: ignore[arg-type]
+                return f"new {new.kind.name.lower()} handle {out:#x} is already live"
+            options_type = values[0] if new.kind is K.OPTIONS else None
+            self.live[out] = Obj(new.kind, new.algorithm, options_type,  # type: ignore[arg-type]
+                                 new.length, document=new.document, secret=new.secret)
             self.closed.pop(out, None)
         return None
 
     def pull(self, handle: int, buffer: tuple[int, int], result: CallResult) -> str | None:
         obj = self.live[handle]
-        requested = buffer[1]
+        start, requested = buffer
         count = result.outs[0]
         if count is None:
             return "pull succeeded without writing its count"
+        # The copy: bytes written one after another from the buffer's start (the last write
+        # is the count), exactly as many as the count says.
+        end = start
+        for address, data in result.writes[:-1]:
+            if data and address != end:
+                return f"pull wrote {len(data)} bytes at {address:#x}, expected at {end:#x}"
+            end += len(data)
+        if end - start != count:
+            return f"pull says {count} bytes, copied {end - start} to the buffer"
         if obj.length is not None:
             expected = min(requested, obj.length - obj.pulled)
             if count != expected:
                 return f"pulled {count} bytes, model expects {expected}"
         elif count > requested:
             return f"pulled {count} bytes into a {requested}-byte buffer"
-        if obj.length is None and obj.pulled == 0 and result.writes:
-            obj.length = _der_size(result.writes[0][1][:count])
-            if obj.length is not None and count > obj.length:
-                return f"pulled {count} bytes of a {obj.length}-byte DER document"
+        elif obj.pulled and requested and not count:
+            return f"pulled nothing after {obj.pulled} bytes: a drained output stays open"
         obj.pulled += count
-        if obj.length is None and count < requested:
-            obj.length = obj.pulled  # a short pull drained the output
+        if obj.length is None:
+            obj.head += b"".join(data for _, data in result.writes[:-1])
+            if obj.document == "der":
+                obj.length = _der_size(obj.head)
+                if obj.length is not None and obj.pulled > obj.length:
+                    return f"pulled {obj.pulled} bytes of a {obj.length}-byte DER document"
+            if obj.length is None and count < requested:
+                obj.length = obj.pulled  # a short pull drained the output
         if obj.length is not None and obj.pulled == obj.length:
             self.closed[handle] = self.live.pop(handle).kind
         return None
@@ -454,7 +508,7 @@ assert _PREDICTORS.keys() == FUNCTIONS.keys()
 
 def _der_size(head: bytes) -> int | None:
     """The size of a DER SEQUENCE (a PKCS#8 or SPKI document) from its first bytes, when they
-    hold its header; None for anything else (a PEM document, too few bytes)."""
+    hold its header; None for anything else (too few bytes, another header)."""
     if len(head) < 2 or head[0] != 0x30:
         return None
     if head[1] < 0x80:
@@ -463,6 +517,27 @@ def _der_size(head: bytes) -> int | None:
     if not 1 <= width <= 2 or len(head) < 2 + width:
         return None
     return 2 + width + int.from_bytes(head[2 : 2 + width], "big")
+
+
+def _der_header_cut(head: bytes) -> bool:
+    """Whether ``head`` is a proper prefix of a DER SEQUENCE header (the document goes on)."""
+    if len(head) < 2:
+        return not head or head[0] == 0x30
+    return head[0] == 0x30 and 0x81 <= head[1] <= 0x82 and len(head) < 2 + (head[1] & 0x7F)
+
+
+# A PEM document ends with its END line (whitespace may follow).
+_PEM_END = re.compile(rb"-----END [^\n]*-----\s*\Z")
+
+
+def _may_be_drained(obj: Obj) -> bool:
+    """Whether the pulls so far may have drained an array_output of a size the model does not
+    know (each took a full buffer), closing it: only if its end can have been reached."""
+    if obj.length is not None or not obj.pulled:
+        return False
+    if obj.document == "pem":
+        return _PEM_END.search(obj.head) is not None
+    return not (obj.document == "der" and _der_header_cut(obj.head))
 
 
 def check_trace(program: Program, trace: Trace, *, revision: Revision,

@@ -35,7 +35,7 @@ from harness.dispatch import Call, Targets
 from harness.errors import CryptoError
 from harness.findings import Oracle
 from harness.handles import HandleTables
-from harness.host import Host, Out
+from harness.host import Host, Out, Region
 from harness.memory import U32, GuestMemory
 from harness.ops import BLOB_KEY, SPECIAL
 from impls import x25519_common as x25519
@@ -193,6 +193,48 @@ def array_output_len_over_reports() -> Patch:
         (n,) = length(self, handle)
         return (n + 1,)  # the bug
     return mock.patch.object(Host, "array_output_len", over_reported)
+
+
+@plant("array-output-pull-pads", Layer.ABI, _MODEL, _EXPORTING,
+       [("generate", {}), ("keypair_export", {"kp": 0}),
+        ("array_output_pull", {"output": 0, "size": 100})])
+def array_output_pull_pads() -> Patch:
+    """array_output_pull fills the whole buffer: zeros after the bytes it reports."""
+    pull = Host.array_output_pull
+
+    def padded(self: Host, handle: int, buf: Region) -> Out:
+        (n,) = pull(self, handle, buf)
+        self.memory.write(buf.ptr + n, bytes(buf.length - n))  # the bug
+        return (n,)
+    return mock.patch.object(Host, "array_output_pull", padded)
+
+
+@plant("array-output-closes-after-one-pull", Layer.ABI, _MODEL, _EXPORTING,
+       [("generate", {}), ("keypair_export", {"kp": 0, "encoding": PKCS8}),
+        ("array_output_pull", {"output": 0, "size": 1}),
+        ("array_output_pull", {"output": 0, "size": 100})])
+def array_output_closes_after_one_pull() -> Patch:
+    """An array_output closes after its first pull, even with bytes left (not streamed)."""
+    pull = Host.array_output_pull
+
+    def pull_once(self: Host, handle: int, buf: Region) -> Out:
+        pulled = pull(self, handle, buf)
+        if handle in self.handles.live():
+            self.handles.discard(handle)  # the bug: whatever is left
+        return pulled
+    return mock.patch.object(Host, "array_output_pull", pull_once)
+
+
+@plant("publickey-verify-refuses-all", Layer.ABI, _MODEL, _EVERY_TARGET,
+       [("generate", {}), ("keypair_publickey", {"kp": 0}), ("publickey_verify", {"pk": 0})])
+def publickey_verify_refuses_all() -> Patch:
+    """publickey_verify refuses every key with invalid_key, valid or not."""
+    verify = Host.publickey_verify
+
+    def refusing(self: Host, handle: int) -> Out:
+        verify(self, handle)  # its other errors stand
+        raise invalid_key("refused")  # the bug
+    return mock.patch.object(Host, "publickey_verify", refusing)
 
 
 @plant("closed-handle-usable", Layer.ABI, _MODEL, _CLOSING,
