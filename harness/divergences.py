@@ -152,6 +152,23 @@ def _xwing_low_order(ctx: CallContext) -> bool:
             and _low_order("X25519", ctx.data[-32:]))
 
 
+def _weak_x448_secret(ctx: CallContext) -> bool:
+    """pycryptodome refused an X448 secret key (raw, or in a PKCS#8 document; or a key pair)
+    whose clamped scalar is 4 times the group order, so that its public key is u = 0."""
+    if ctx.algorithm != "X448" or ctx.errno("pycryptodome") != _INVALID_KEY:
+        return False
+    length = x448_common.KEY_LENGTH
+    if ctx.encoding == "raw":
+        scalar = ctx.data[length:] if ctx.function == "keypair_import" else ctx.data
+    elif ctx.encoding in ("pkcs8", "pem"):
+        der = pem.unarmor(ctx.data)[2] if ctx.encoding == "pem" else ctx.data
+        info = keys.PrivateKeyInfo.load(der)
+        scalar = core.load(info["private_key"].contents).contents
+    else:
+        return False
+    return len(scalar) == length and x448_common.clamped(scalar) % x448_common.ORDER == 0
+
+
 # The DER SubjectPublicKeyInfo of each Montgomery algorithm's key, before the key (RFC 8410)
 _SPKI_HEADS = {"X25519": bytes.fromhex("302a300506032b656e032100"),
                "X448": bytes.fromhex("3042300506032b656f033900")}
@@ -443,6 +460,14 @@ KNOWN_DIVERGENCES: tuple[Divergence, ...] = (
         "PyCryptodome refuses X25519/X448 public keys of small order when they are imported; "
         "cryptography and libsodium import them and refuse them in publickey_verify and kx_dh "
         "(the all-zero shared secret), as RFC 7748 section 6 allows either way."),
+    Divergence(
+        "pycryptodome-refuses-weak-x448-secret",
+        frozenset({"secretkey_import", "keypair_import"}), PYCRYPTODOME, _weak_x448_secret,
+        "One clamped X448 secret scalar is a multiple of the group order (4 times it; no "
+        "clamped X25519 scalar is): its public key is u = 0.  PyCryptodome refuses it on "
+        "import; cryptography imports it and refuses its public key in publickey_verify and "
+        "every kx_dh with it (the all-zero shared secret).  Found by a review of the spec "
+        "model."),
     Divergence(
         "pycryptodome-x-wing-refuses-low-order-points",
         frozenset({"publickey_import", "kx_decapsulate"}), PYCRYPTODOME, _xwing_low_order,

@@ -25,7 +25,7 @@ from harness.entropy import SeededEntropy
 from harness.errors import CryptoError
 from harness.ops import ALGORITHM_NAMES, BLOB_KEY, KEY_POOL, SPECIAL
 from harness.targets import BY_NAME, encode
-from impls import load_all
+from impls import load_all, x448_common
 from impls.base import KxAlgorithm, Mechanism
 
 Ops = list[tuple[str, dict[str, int | bytes]]]
@@ -111,7 +111,21 @@ def key_import() -> list[Ops]:
         seeds.append([("publickey_import", {"key": BLOB_KEY, "blob": bytes(range(length))}),
                       ("secretkey_import", {"key": BLOB_KEY, "blob": bytes(range(length))}),
                       ("keypair_import", {"key": BLOB_KEY, "blob": bytes(range(length))})])
+    # X448's weak secret scalar (4 times the group order: its public key is u = 0), raw and
+    # in a PKCS#8 document, then its public key verified and used against a generated one
+    x448 = ALGORITHM_NAMES.index(b"X448")
+    weak = (4 * x448_common.ORDER).to_bytes(x448_common.KEY_LENGTH, "little")
+    for encoding, blob in ((RAW, weak), (PKCS8, _X448_PKCS8_HEAD + weak)):
+        seeds.append([("secretkey_import", {"alg": x448, "encoding": encoding,
+                                            "key": BLOB_KEY, "blob": blob}),
+                      ("publickey_from_secretkey", {"sk": 0}), ("publickey_verify", {"pk": 0}),
+                      ("generate", {"alg": x448}), ("keypair_publickey", {"kp": 0}),
+                      ("kx_dh", {"pk": 1, "sk": 0}), ("array_output_pull", {"size": 56})])
     return seeds
+
+
+# RFC 8410's PrivateKeyInfo (version 1) of an X448 key, up to the 56 key bytes
+_X448_PKCS8_HEAD = bytes.fromhex("3046020100300506032b656f043a0438")
 
 
 def dh() -> list[Ops]:

@@ -31,6 +31,17 @@ SHARED = bytes.fromhex(
     "07fff4181ac6cc95ec1c16a94a0f74d12da232ce40a77552281d282bb60c0b56fd2464c335543936521c24403085d59a449a5037514a879d"
 )
 
+# The order of the prime subgroup (RFC 7748 section 4.2).
+ORDER = 2**446 - 13818066809895115352007386748515426880336692474882178609894547503885
+
+
+def clamped(scalar: bytes) -> int:
+    """A secret scalar as RFC 7748 decodes it: the two low bits cleared, the top bit set.
+    Unlike X25519's, one clamped X448 scalar is a multiple of the order: 4 * ORDER, whose
+    public key is u = 0."""
+    return (int.from_bytes(scalar, "little") & ~3 & ((1 << 448) - 1)) | (1 << 447)
+
+
 # A fixed scalar for public-key validation: clamped, so a multiple of 4, and the product
 # with a point of small order is zero.
 PROBE_SCALAR = bytes([0x5C] + [0x5A] * 54 + [0xC5])

@@ -20,9 +20,10 @@ from harness.oracles import differential
 from harness.program import Call, OutRef, Program
 from harness.runner import CallResult, Trace
 from harness.targets import encode
+from impls import x448_common
 from impls.base import invalid_key
 from impls.x25519_common import LOW_ORDER
-from tests.kx import ALICE_SK
+from tests.kx import ALICE_SK, PEM, PKCS8, RAW, Kx
 
 _OK = CallResult(Errno.SUCCESS, (0x5000002,), ((0x160, b"\x02\x00\x00\x05"),))
 _REFUSED = CallResult(Errno.INVALID_KEY, (0,), ())
@@ -665,3 +666,36 @@ def test_answering_like_the_backend_a_known_divergence_names_is_not_excused(
         "differential"]
     assert _findings_with(monkeypatch, "X25519", "import_public", wrong,
                           [low, _CURVE_KEY_CRASH]) == [("crash", ("cryptography",), None)]
+
+
+_WEAK_X448 = (4 * x448_common.ORDER).to_bytes(x448_common.KEY_LENGTH, "little")
+_X448_PKCS8_HEAD = bytes.fromhex("3046020100300506032b656f043a0438")  # RFC 8410, v1
+
+
+@pytest.mark.parametrize("encoding", [RAW, PKCS8, PEM])
+@pytest.mark.parametrize("scalar", [_WEAK_X448, bytes([_WEAK_X448[0] | 3]) + _WEAK_X448[1:]],
+                         ids=["4l", "4l-unclamped"])
+def test_a_weak_x448_secret_is_the_divergence(encoding: int, scalar: bytes) -> None:
+    """(found by a review of the spec model) A scalar that clamps to 4 times the order: its
+    public key is u = 0.  PyCryptodome refused it (the raw import once raised ValueError out
+    of the backend); cryptography imports it and refuses the public key it derives."""
+    document = _X448_PKCS8_HEAD + scalar
+    data = {RAW: scalar, PKCS8: document,
+            PEM: pem.armor("PRIVATE KEY", document)}[encoding]
+    p = Kx("X448")
+    sk = p.import_secret(data, encoding)
+    pk = p.call("publickey_from_secretkey", OutRef(sk), p.out())
+    p.call("publickey_verify", OutRef(pk))
+    outcome = executor().run(p.build())
+    assert outcome.findings == []
+    assert [(k.call, k.divergence) for k in outcome.known] == [
+        (0, "pycryptodome-refuses-weak-x448-secret")]
+    assert [r.errno for r in outcome.traces["cryptography"].results] == [
+        Errno.SUCCESS, Errno.SUCCESS, Errno.INVALID_KEY]
+
+
+def test_other_x448_secrets_are_not_the_weak_one() -> None:
+    for scalar in (x448_common.ALICE_SK, (3 * x448_common.ORDER).to_bytes(56, "little")):
+        context = CallContext("secretkey_import", "X448", "raw", scalar, {
+            "cryptography": _OK, "pycryptodome": _REFUSED})
+        assert not BY_NAME["pycryptodome-refuses-weak-x448-secret"].applies(context)

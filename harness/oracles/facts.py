@@ -40,16 +40,20 @@ class AlgorithmFacts:
     ciphertext: int = 0
     # besides a wrong ciphertext length; and encapsulation may refuse the key (invalid_key)
     decapsulation_may_fail: bool = False
+    # an importable secret key can be weak: its public key the identity (X448's 4 * order)
+    weak_secrets: bool = False
 
 
-def _montgomery(size: int) -> AlgorithmFacts:
-    # Any string of the size is a scalar; a library may refuse a low-order point on import.
+def _montgomery(size: int, *, weak: bool = False) -> AlgorithmFacts:
+    # Any string of the size is a scalar (a library may refuse a weak one); a library may
+    # refuse a low-order point on import.
     return AlgorithmFacts(
         kem=False,
         public={"raw": Form.fixed(size), **_DOCUMENTS},
-        secret={"raw": Form.fixed(size, always=True), **_DOCUMENTS},
+        secret={"raw": Form.fixed(size, always=not weak), **_DOCUMENTS},
         keypair={"raw": Form.fixed(2 * size), **_DOCUMENTS},
         shared_secret=size,
+        weak_secrets=weak,
     )
 
 
@@ -82,7 +86,7 @@ def _kem(public: int, secret: int, ciphertext: int, *, may_fail: bool = False) -
 
 FACTS: Mapping[str, AlgorithmFacts] = {
     "X25519": _montgomery(32),
-    "X448": _montgomery(56),
+    "X448": _montgomery(56, weak=True),  # one clamped scalar is 4 * the group order
     "P256-SHA256": _nist(32),
     "P384-SHA384": _nist(48),
     "ML-KEM-512": _kem(800, 64, 768),

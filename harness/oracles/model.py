@@ -303,8 +303,9 @@ class SpecModel:
         if form.import_sizes is not None and length not in form.import_sizes:
             return _only(E.INVALID_KEY, f"{length}-byte key")
         allowed = _OK if form.always_imports else _OK_OR_INVALID_KEY
-        # An imported secret key is a key of its own; an imported pair's halves may not match.
-        secret = self.fresh_secret() if kind is K.SECRETKEY else None
+        # An imported secret key is a key of its own (unless it can be a weak one, whose
+        # public key is not valid); an imported pair's halves may not match.
+        secret = self.fresh_secret() if kind is K.SECRETKEY and not facts.weak_secrets else None
         return Prediction(allowed, (New(kind, alg, secret=secret),))
 
     def form(self, facts: AlgorithmFacts, kind: HandleKind, encoding: object) -> Form | None:
@@ -348,8 +349,9 @@ class SpecModel:
             facts = FACTS[str(pk.algorithm)]
             if facts.kem:
                 return _only(E.INVALID_OPERATION)
-            # A public key made from a secret key lies in the prime-order group, and no valid
-            # secret scalar (X25519 and X448 clamp theirs) takes it to the identity.
+            # A public key made from a secret key lies in the prime-order group, and no secret
+            # scalar with an id takes it to the identity (clamped X25519 scalars are below
+            # 8 times the order; X448's weak one, 4 times it, is given none).
             valid = pk.secret is not None and sk.secret is not None
             return Prediction(_OK if valid else _OK_OR_INVALID_KEY,
                               (New(K.ARRAY_OUTPUT, None, facts.shared_secret),))

@@ -1,7 +1,8 @@
 """X25519 and X448 on PyCryptodome (``Crypto.PublicKey.ECC``, ``Crypto.Protocol.DH``).
 
-PyCryptodome refuses low-order u-coordinates when a public key is imported, and keeps a
-public key reduced modulo p (harness/divergences.py lists both).
+PyCryptodome refuses low-order u-coordinates when a public key is imported, and an X448
+secret scalar whose public key is the identity; it keeps a public key reduced modulo p
+(harness/divergences.py lists all three).
 """
 
 from __future__ import annotations
@@ -49,7 +50,10 @@ class MontgomeryKx(KxAlgorithm):
         if encoding is not KeyEncoding.RAW:
             return keys.load(data, encoding, self.curve, private=True)
         require_length(data, self.raw_secret_length or 0, f"{self.name} secret key")
-        return self._secret(bytes(data))
+        try:
+            return self._secret(bytes(data))
+        except ValueError as exc:  # an X448 scalar whose public key is the identity
+            raise invalid_key(f"{self.name} secret key: {exc}") from exc
 
     def export_public(self, pk: ECC.EccKey, encoding: KeyEncoding) -> bytes:
         if encoding is not KeyEncoding.RAW:
