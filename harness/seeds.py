@@ -85,8 +85,29 @@ def abi_sequence() -> list[Ops]:
         [("publickey_import", {"key": BOB_PK}), ("kx_encapsulate", {"pk": 0}),
          ("secretkey_import", {"key": ALICE_SK}),
          ("kx_decapsulate", {"sk": 0, "key": BLOB_KEY, "blob": bytes(32)})],
+        _same_bytes_twice(),
     ]
     return seeds
+
+
+def _same_bytes_twice() -> Ops:
+    """Outputs the model knows to hold the same bytes (a shared secret either way round, two
+    exports of one public key), pulled whole and in pieces."""
+    return [
+        ("generate", {}), ("generate", {}),
+        ("keypair_publickey", {"kp": 0}), ("keypair_secretkey", {"kp": 0}),
+        ("keypair_publickey", {"kp": 1}), ("keypair_secretkey", {"kp": 1}),
+        ("kx_dh", {"pk": 0, "sk": 1}), ("kx_dh", {"pk": 1, "sk": 0}),
+        ("publickey_from_secretkey", {"sk": 0}),
+        ("publickey_export", {"pk": 0}), ("publickey_export", {"pk": 2}),
+        ("array_output_pull", {"output": 0, "size": 32}), *_in_pieces(1),
+        ("array_output_pull", {"output": 2, "size": 32}), *_in_pieces(3),
+    ]
+
+
+def _in_pieces(output: int) -> Ops:
+    """Output ``output`` (32 bytes) pulled 8 bytes at a time."""
+    return [("array_output_pull", {"output": output, "size": 8}) for _ in range(4)]
 
 
 def key_import() -> list[Ops]:
@@ -111,6 +132,7 @@ def key_import() -> list[Ops]:
         seeds.append([("publickey_import", {"key": BLOB_KEY, "blob": bytes(range(length))}),
                       ("secretkey_import", {"key": BLOB_KEY, "blob": bytes(range(length))}),
                       ("keypair_import", {"key": BLOB_KEY, "blob": bytes(range(length))})])
+    seeds.append(_same_bytes_twice())
     # X448's weak secret scalar (4 times the group order: its public key is u = 0), raw and
     # in a PKCS#8 document, then its public key verified and used against a generated one
     x448 = ALGORITHM_NAMES.index(b"X448")
@@ -135,6 +157,8 @@ def dh() -> list[Ops]:
     seeds.append([("publickey_import", {"key": BLOB_KEY, "blob": bytes([0xFF] * 32)}),
                   ("kx_dh", {"pk": 1, "sk": 0}), ("array_output_pull", {"size": 32})])
     seeds.append([("crafted_dh", {"key": k}) for k in (ALICE_PK, BOB_PK, *LOW_ORDER)])
+    seeds.append([("kx_dh", {"pk": 0, "sk": 0}), ("kx_dh", {"pk": 0, "sk": 0}),
+                  ("array_output_pull", {"output": 0, "size": 32}), *_in_pieces(1)])
     seeds.append([("crafted_dh", {"key": BLOB_KEY, "blob": blob}) for blob in (
         bytes([0xFF] * 32), bytes([0xFF] * 31 + [0x7F]), bytes(31) + b"\x80", bytes(33))])
     return seeds

@@ -19,6 +19,7 @@ from harness.host import Host
 from harness.oracles.facts import FACTS
 from harness.oracles.model import SpecModel
 from harness.program import OutRef, Program
+from harness.selftest.plants import PLANTS
 from impls import load_all, load_backend
 from impls.base import Backend
 from impls.libsodium.x25519 import X25519 as SodiumX25519
@@ -189,6 +190,34 @@ def _closes_after_one_pull(self: Host, handle: int, buf: Any) -> tuple[int]:
     output.position += len(chunk)
     self.handles.discard(handle)  # the planted bug: it closes with bytes left
     return (len(chunk),)
+
+
+@pytest.mark.parametrize("output", ["dh", "export"])
+def test_model_sees_outputs_of_the_same_bytes_that_differ(executor: Executor,
+                                                          output: str) -> None:
+    """A shared secret (either way round) or an export of one key, pulled whole once and in
+    pieces once: the same bytes, or a pull copied the wrong ones."""
+    p = Kx()
+    pair = p.generate()
+    other = p.generate()
+    pk, sk = (p.call(f"keypair_{half}", OutRef(pair), p.out()) for half in ("publickey",
+                                                                             "secretkey"))
+    pk2, sk2 = (p.call(f"keypair_{half}", OutRef(other), p.out()) for half in ("publickey",
+                                                                                "secretkey"))
+    if output == "dh":
+        whole = p.call("kx_dh", OutRef(pk), OutRef(sk2), p.out())
+        pieces = p.call("kx_dh", OutRef(pk2), OutRef(sk), p.out())
+    else:
+        derived = p.call("publickey_from_secretkey", OutRef(sk), p.out())
+        whole = p.call("publickey_export", OutRef(pk), RAW, p.out())
+        pieces = p.call("publickey_export", OutRef(derived), RAW, p.out())
+    p.pull(whole, 32)
+    for _ in range(4):
+        p.pull(pieces, 8)
+    program = p.build()
+    assert _oracles(executor, program) == set()
+    with PLANTS["array-output-pull-from-start"].patch():
+        assert _oracles(executor, program) == {Oracle.MODEL}
 
 
 @pytest.mark.parametrize("function", [

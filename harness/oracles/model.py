@@ -3,8 +3,9 @@
 The model knows which handles exist, their kind and algorithm, which are closed, what each
 array_output has left (a DER document's header gives its size, a PEM document's END line its
 end) and that a pull copies exactly its count to the buffer's start, which keys were made from
-one secret key (so must be valid, and match), which guest memory is valid and what it holds,
-and what the spec (and the project's documented choices, README "How the host answers") says
+one secret key (so must be valid, and match) and which outputs must hold the same bytes (a
+shared secret either way round, exports of one key), which guest memory is valid and what it
+holds, and what the spec (and the project's documented choices, README "How the host answers") says
 each call returns.  It
 shares no code with ``harness.host`` or ``harness.dispatch``: it reads only the ABI table (the
 spec as data) and the trace.  Where an answer depends on the cryptography (a key may be
@@ -66,10 +67,19 @@ class Obj:
     length: int | None = None  # array_output: total, when known
     pulled: int = 0
     document: str | None = None  # array_output of a size not predicted: "der" or "pem"
-    head: bytes = b""  # ... and what was pulled of it, until its size is known
+    # array_output: what it holds, when the model can name it (see ``Holds``)
+    holds: Holds | None = None
+    head: bytes = b""  # ... and what was pulled of it (or, of one it cannot, until its size
+    # is known)
     # keys: which secret key it is (a secret key), or is known to match (a public key, made
     # from it; a key pair, whose halves match); None: not known
     secret: int | None = None
+
+
+# What an array_output holds, named so that outputs of one name hold the same bytes in one
+# trace: ("dh", a, b): the shared secret of the secret keys a <= b (either way round);
+# (function, a, encoding): an export of the key made from secret key a.
+Holds = tuple[str, int, int]
 
 
 class New(NamedTuple):
@@ -80,6 +90,7 @@ class New(NamedTuple):
     length: int | None = None  # array_output: its size, when predicted
     document: str | None = None
     secret: int | None = None
+    holds: Holds | None = None
 
 
 class Prediction(NamedTuple):  # a tuple: made for most calls of every trace
@@ -141,6 +152,7 @@ class SpecModel:
     image: bytes = field(default_factory=lambda: bytes(SIZE))  # the program's
     written: list[Write] = field(default_factory=list)  # every write since, in order
     secrets: int = 0  # secret keys told apart so far
+    contents: dict[Holds, bytes] = field(default_factory=dict)  # of drained outputs, by name
 
     def fresh_secret(self) -> int:
         self.secrets += 1
@@ -327,7 +339,9 @@ class SpecModel:
         form = self.form(FACTS[str(obj.algorithm)], kind, values[1])
         if form is None:
             return _only(E.UNSUPPORTED_ENCODING)
-        return Prediction(_OK, (New(K.ARRAY_OUTPUT, None, form.export_size, form.document),))
+        holds = None if obj.secret is None else (name, obj.secret, int(values[1]))  # type: ignore[call-overload]
+        return Prediction(_OK, (New(K.ARRAY_OUTPUT, None, form.export_size, form.document,
+                                    holds=holds),))
 
     def key_pair(self, values: list[object]) -> tuple[Obj, Obj] | Prediction:
         """A (public key, secret key) argument pair of one algorithm, or the error it gives."""
@@ -352,9 +366,11 @@ class SpecModel:
             # A public key made from a secret key lies in the prime-order group, and no secret
             # scalar with an id takes it to the identity (clamped X25519 scalars are below
             # 8 times the order; X448's weak one, 4 times it, is given none).
-            valid = pk.secret is not None and sk.secret is not None
-            return Prediction(_OK if valid else _OK_OR_INVALID_KEY,
-                              (New(K.ARRAY_OUTPUT, None, facts.shared_secret),))
+            if pk.secret is None or sk.secret is None:
+                return Prediction(_OK_OR_INVALID_KEY,
+                                  (New(K.ARRAY_OUTPUT, None, facts.shared_secret),))
+            holds = ("dh", min(pk.secret, sk.secret), max(pk.secret, sk.secret))
+            return Prediction(_OK, (New(K.ARRAY_OUTPUT, None, facts.shared_secret, holds=holds),))
         kind = K.PUBLICKEY if name == "kx_encapsulate" else K.SECRETKEY
         key = self.get(kind, values[0])
         if key is None:
@@ -434,7 +450,8 @@ class SpecModel:
                 return f"new {new.kind.name.lower()} handle {out:#x} is already live"
             options_type = values[0] if new.kind is K.OPTIONS else None
             self.live[out] = Obj(new.kind, new.algorithm, options_type,  # type: ignore[arg-type]
-                                 new.length, document=new.document, secret=new.secret)
+                                 new.length, document=new.document, secret=new.secret,
+                                 holds=new.holds)
             self.closed.pop(out, None)
         return None
 
@@ -462,8 +479,9 @@ class SpecModel:
         elif obj.pulled and requested and not count:
             return f"pulled nothing after {obj.pulled} bytes: a drained output stays open"
         obj.pulled += count
-        if obj.length is None:
+        if obj.length is None or obj.holds is not None:
             obj.head += b"".join(data for _, data in result.writes[:-1])
+        if obj.length is None:
             if obj.document == "der":
                 obj.length = _der_size(obj.head)
                 if obj.length is not None and obj.pulled > obj.length:
@@ -472,6 +490,11 @@ class SpecModel:
                 obj.length = obj.pulled  # a short pull drained the output
         if obj.length is not None and obj.pulled == obj.length:
             self.closed[handle] = self.live.pop(handle).kind
+            if obj.holds is not None:
+                held = self.contents.setdefault(obj.holds, obj.head)
+                if held != obj.head:
+                    return f"pulled {obj.head.hex()}, where an output of the same {obj.holds[0]}"\
+                           f" held {held.hex()}"
         return None
 
 

@@ -209,6 +209,26 @@ def array_output_pull_pads() -> Patch:
     return mock.patch.object(Host, "array_output_pull", padded)
 
 
+@plant("array-output-pull-from-start", Layer.ABI, _MODEL, _EVERY_TARGET,
+       [("generate", {}), ("keypair_publickey", {"kp": 0}), ("keypair_secretkey", {"kp": 0}),
+        ("kx_dh", {"pk": 0, "sk": 0}), ("kx_dh", {"pk": 0, "sk": 0}),
+        ("array_output_pull", {"output": 0, "size": 32}),
+        ("array_output_pull", {"output": 1, "size": 16}),
+        ("array_output_pull", {"output": 1, "size": 16})])
+def array_output_pull_from_start() -> Patch:
+    """array_output_pull copies from the output's start each time (counts and closes right)."""
+    def from_start(self: Host, handle: int, buf: Region) -> Out:
+        output = self.handles.get(HandleKind.ARRAY_OUTPUT, handle)
+        left = len(output.data) - output.position
+        chunk = output.data[: min(buf.length, left)]  # the bug: not from output.position
+        self.memory.write(buf.ptr, chunk)
+        output.position += len(chunk)
+        if output.position == len(output.data):
+            self.handles.discard(handle)
+        return (len(chunk),)
+    return mock.patch.object(Host, "array_output_pull", from_start)
+
+
 @plant("array-output-closes-after-one-pull", Layer.ABI, _MODEL, _EXPORTING,
        [("generate", {}), ("keypair_export", {"kp": 0, "encoding": PKCS8}),
         ("array_output_pull", {"output": 0, "size": 1}),
