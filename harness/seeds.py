@@ -105,9 +105,10 @@ def _same_bytes_twice() -> Ops:
     ]
 
 
-def _in_pieces(output: int) -> Ops:
-    """Output ``output`` (32 bytes) pulled 8 bytes at a time."""
-    return [("array_output_pull", {"output": output, "size": 8}) for _ in range(4)]
+def _in_pieces(output: int, size: int = 32, piece: int = 8) -> Ops:
+    """Output ``output`` (of ``size`` bytes) pulled ``piece`` bytes at a time."""
+    return [("array_output_pull", {"output": output, "size": piece})
+            for _ in range(0, size, piece)]
 
 
 def key_import() -> list[Ops]:
@@ -337,6 +338,16 @@ def kem_by_algorithm() -> Iterator[tuple[str, Ops]]:
         yield name, [("kx_decapsulate", {"sk": 0, "key": BLOB_KEY, "blob": v})
                      for v in (ciphertext[:-1], ciphertext + b"\x00", bytes(len(ciphertext)),
                                b"\xff" * len(ciphertext), b"")]
+        # the program's own encapsulation (the run's second draw), its ciphertext pulled whole
+        # and decapsulated: the model knows the secret that must come out
+        entropy = SeededEntropy()
+        pk, _ = alg.generate(entropy.draw(alg.seed_length))
+        _, ours = reference_encapsulate(alg, pk, entropy.draw(alg.coins_length))
+        yield name, [("kx_encapsulate", {"pk": 0}),
+                     *_in_pieces(1, len(ours), 255),
+                     ("array_output_pull", {"output": 0, "size": 32}),
+                     ("kx_decapsulate", {"sk": 0, "key": BLOB_KEY, "blob": ours}),
+                     ("array_output_pull", {"output": 2, "size": 32})]
         if name in _KEM_FILES:
             for test in _sample(_KEM_FILES[name]):
                 yield name, [("secretkey_import", {"key": BLOB_KEY,

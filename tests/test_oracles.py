@@ -220,6 +220,31 @@ def test_model_sees_outputs_of_the_same_bytes_that_differ(executor: Executor,
         assert _oracles(executor, program) == {Oracle.MODEL}
 
 
+@pytest.mark.parametrize("algorithm", ["ML-KEM-768", "X-WING"])
+def test_model_sees_a_decapsulation_unlike_its_encapsulation(
+        executor: Executor, monkeypatch: pytest.MonkeyPatch, algorithm: str) -> None:
+    """A ciphertext pulled whole from an encapsulation to a key made from a secret key
+    decapsulates, with that secret key, to the encapsulated secret: a host that misreads the
+    ciphertext gets another (ML-KEM's implicit rejection answers success), on every backend."""
+    p = Kx(algorithm)
+    pair = p.generate()
+    pk = p.call("keypair_publickey", OutRef(pair), p.out())
+    sk = p.call("keypair_secretkey", OutRef(pair), p.out())
+    encapsulation = p.call("kx_encapsulate", OutRef(pk), p.out(), p.out())
+    size = FACTS[algorithm].ciphertext
+    _, ciphertext = p.pull(OutRef(encapsulation, 1), size)
+    p.pull(OutRef(encapsulation, 0), 32)
+    p.pull(p.call("kx_decapsulate", OutRef(sk), ciphertext, size, p.out()), 32)
+    program = p.build()
+    assert _oracles(executor, program) == set()
+    decapsulate = Host.kx_decapsulate
+
+    def misread(self: Host, handle: int, ciphertext: bytes) -> Any:
+        return decapsulate(self, handle, ciphertext[1:] + ciphertext[:1])  # the planted bug
+    monkeypatch.setattr(Host, "kx_decapsulate", misread)
+    assert _oracles(executor, program) == {Oracle.MODEL}
+
+
 @pytest.mark.parametrize("function", [
     "keypair_from_pk_and_sk", "publickey_verify", "kx_dh"])
 def test_model_expects_keys_made_from_one_secret_to_be_valid(

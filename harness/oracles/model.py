@@ -4,11 +4,11 @@ The model knows which handles exist, their kind and algorithm, which are closed,
 array_output has left (a DER document's header gives its size, a PEM document's END line its
 end) and that a pull copies exactly its count to the buffer's start, which keys were made from
 one secret key (so must be valid, and match) and which outputs must hold the same bytes (a
-shared secret either way round, exports of one key), which guest memory is valid and what it
-holds, and what the spec (and the project's documented choices, README "How the host answers") says
-each call returns.  It
-shares no code with ``harness.host`` or ``harness.dispatch``: it reads only the ABI table (the
-spec as data) and the trace.  Where an answer depends on the cryptography (a key may be
+shared secret either way round, exports of one key, an encapsulated secret and the one its
+ciphertext decapsulates to), which guest memory is valid and what it holds, and what the spec
+(and the project's documented choices, README "How the host answers") says each call returns.
+It shares no code with ``harness.host`` or ``harness.dispatch``: it reads only the ABI table
+(the spec as data) and the trace.  Where an answer depends on the cryptography (a key may be
 invalid), it allows the set of errnos the spec permits; everything else it predicts exactly.
 This is the only oracle that sees bugs of the shared ABI layer, on which every backend agrees.
 """
@@ -78,7 +78,9 @@ class Obj:
 
 # What an array_output holds, named so that outputs of one name hold the same bytes in one
 # trace: ("dh", a, b): the shared secret of the secret keys a <= b (either way round);
-# (function, a, encoding): an export of the key made from secret key a.
+# (function, a, encoding): an export of the key made from secret key a; ("kem", e, 0): the
+# secret of encapsulation e (and of decapsulating its ciphertext); ("ciphertext", e, a): the
+# ciphertext of encapsulation e, to the public key made from secret key a.
 Holds = tuple[str, int, int]
 
 
@@ -153,6 +155,8 @@ class SpecModel:
     written: list[Write] = field(default_factory=list)  # every write since, in order
     secrets: int = 0  # secret keys told apart so far
     contents: dict[Holds, bytes] = field(default_factory=dict)  # of drained outputs, by name
+    # every ciphertext pulled whole: (the secret key it is for, its bytes) -> its encapsulation
+    ciphertexts: dict[tuple[int, bytes], int] = field(default_factory=dict)
 
     def fresh_secret(self) -> int:
         self.secrets += 1
@@ -379,16 +383,26 @@ class SpecModel:
         if not facts.kem:
             return _only(E.INVALID_OPERATION)
         if name == "kx_encapsulate":
-            outs = (New(K.ARRAY_OUTPUT, None, facts.shared_secret),
-                    New(K.ARRAY_OUTPUT, None, facts.ciphertext))
+            secret = ciphertext = None
+            if key.secret is not None:  # its ciphertext decapsulates with that secret key
+                encapsulation = self.fresh_secret()
+                secret = ("kem", encapsulation, 0)
+                ciphertext = ("ciphertext", encapsulation, key.secret)
+            outs = (New(K.ARRAY_OUTPUT, None, facts.shared_secret, holds=secret),
+                    New(K.ARRAY_OUTPUT, None, facts.ciphertext, holds=ciphertext))
             # only a key not made from a secret key may be refused
             may_refuse = facts.decapsulation_may_fail and key.secret is None
             refusal = {E.INVALID_KEY} if may_refuse else set()
             return Prediction(frozenset({E.SUCCESS} | refusal), outs)
-        ciphertext = values[1]
-        assert isinstance(ciphertext, tuple)
-        if ciphertext[1] != facts.ciphertext:
-            return _only(E.VERIFICATION_FAILED, f"{ciphertext[1]}-byte ciphertext")
+        buffer = values[1]
+        assert isinstance(buffer, tuple)
+        if buffer[1] != facts.ciphertext:
+            return _only(E.VERIFICATION_FAILED, f"{buffer[1]}-byte ciphertext")
+        made = None if key.secret is None else self.ciphertexts.get(
+            (key.secret, self.bytes_at(*buffer)))
+        if made is not None:  # pulled whole from an encapsulation to this key: its secret
+            return Prediction(_OK, (New(K.ARRAY_OUTPUT, None, facts.shared_secret,
+                                        holds=("kem", made, 0)),))
         allowed = {E.SUCCESS, E.VERIFICATION_FAILED} if facts.decapsulation_may_fail else {
             E.SUCCESS}
         return Prediction(frozenset(allowed), (New(K.ARRAY_OUTPUT, None, facts.shared_secret),))
@@ -491,6 +505,9 @@ class SpecModel:
         if obj.length is not None and obj.pulled == obj.length:
             self.closed[handle] = self.live.pop(handle).kind
             if obj.holds is not None:
+                kind, made, secret = obj.holds
+                if kind == "ciphertext":
+                    self.ciphertexts[(secret, obj.head)] = made
                 held = self.contents.setdefault(obj.holds, obj.head)
                 if held != obj.head:
                     return f"pulled {obj.head.hex()}, where an output of the same {obj.holds[0]}"\
