@@ -59,23 +59,6 @@ _ENUM_SIZES = {
 }
 
 
-@dataclass
-class Obj:
-    kind: HandleKind
-    algorithm: str | None = None  # keys
-    options_type: int | None = None  # options
-    length: int | None = None  # array_output: total, when known
-    pulled: int = 0
-    document: str | None = None  # array_output of a size not predicted: "der" or "pem"
-    # array_output: what it holds, when the model can name it (see ``Holds``)
-    holds: Holds | None = None
-    head: bytes = b""  # ... and what was pulled of it (or, of one it cannot, until its size
-    # is known)
-    # keys: which secret key it is (a secret key), or is known to match (a public key, made
-    # from it; a key pair, whose halves match); None: not known
-    secret: int | None = None
-
-
 # What an array_output holds, named so that outputs of one name hold the same bytes in one
 # trace: ("dh", a, b): the shared secret of the secret keys a <= b (either way round);
 # (function, a, encoding): an export of the key made from secret key a; ("kem", e, 0): the
@@ -84,8 +67,26 @@ class Obj:
 Holds = tuple[str, int, int]
 
 
+@dataclass(slots=True)
+class Obj:
+    """A live object.  Its first six fields are a ``New``'s, in order (made for most calls)."""
+
+    kind: HandleKind
+    algorithm: str | None  # keys
+    length: int | None  # array_output: total, when known
+    document: str | None  # array_output of a size not predicted: "der" or "pem"
+    # keys: which secret key it is (a secret key), or is known to match (a public key, made
+    # from it; a key pair, whose halves match); None: not known
+    secret: int | None
+    holds: Holds | None  # array_output: what it holds, when the model can name it (``Holds``)
+    options_type: int | None = None  # options
+    pulled: int = 0
+    head: bytes = b""  # array_output: what was pulled of it, if it holds a named thing or its
+    # size is not known yet
+
+
 class New(NamedTuple):
-    """An object a call creates on success."""
+    """An object a call creates on success (``Obj``'s first fields, in its order)."""
 
     kind: HandleKind
     algorithm: str | None = None
@@ -463,9 +464,7 @@ class SpecModel:
             if out in self.live:
                 return f"new {new.kind.name.lower()} handle {out:#x} is already live"
             options_type = values[0] if new.kind is K.OPTIONS else None
-            self.live[out] = Obj(new.kind, new.algorithm, options_type,  # type: ignore[arg-type]
-                                 new.length, document=new.document, secret=new.secret,
-                                 holds=new.holds)
+            self.live[out] = Obj(*new, options_type)  # type: ignore[arg-type]
             self.closed.pop(out, None)
         return None
 
@@ -477,13 +476,14 @@ class SpecModel:
             return "pull succeeded without writing its count"
         # The copy: bytes written one after another from the buffer's start (the last write
         # is the count), exactly as many as the count says.
-        end = start
+        copied = b""
         for address, data in result.writes[:-1]:
-            if data and address != end:
-                return f"pull wrote {len(data)} bytes at {address:#x}, expected at {end:#x}"
-            end += len(data)
-        if end - start != count:
-            return f"pull says {count} bytes, copied {end - start} to the buffer"
+            if data and address != start + len(copied):
+                return (f"pull wrote {len(data)} bytes at {address:#x},"
+                        f" expected at {start + len(copied):#x}")
+            copied += data
+        if len(copied) != count:
+            return f"pull says {count} bytes, copied {len(copied)} to the buffer"
         if obj.length is not None:
             expected = min(requested, obj.length - obj.pulled)
             if count != expected:
@@ -494,7 +494,7 @@ class SpecModel:
             return f"pulled nothing after {obj.pulled} bytes: a drained output stays open"
         obj.pulled += count
         if obj.length is None or obj.holds is not None:
-            obj.head += b"".join(data for _, data in result.writes[:-1])
+            obj.head += copied
         if obj.length is None:
             if obj.document == "der":
                 obj.length = _der_size(obj.head)
