@@ -11,9 +11,11 @@ backend's algorithm object, with the same arguments, recorded in a run of each b
 own), called straight.  For the inputs whose library work is all X25519, the table gives the
 ratio target / direct over the whole corpus (sum of the times) and its median over inputs:
 for all of them, then apart for those where every library call did its X25519 operation and
-those where a library refused its input (a length or encoding check, microseconds of library
-work: there the ratio mostly measures the harness's cost per input, as the validation-only
-inputs of bench_targets.py do).  Every time is the best of ``--rounds`` runs in a row.
+those where a library refused its input.  Every such input has a refused import among its
+refusals (a length, an encoding, a point of small order: often microseconds of library work),
+so its ratio leans toward the harness's cost per input, which the validation-only inputs of
+bench_targets.py measure; a refused verify or DH of a small-order point does the whole
+operation first.  Every time is the best of ``--rounds`` runs in a row.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ class LibraryCall(NamedTuple):
     operation: str
     method: Callable[..., Any]  # the algorithm's own, bound
     args: tuple[Any, ...]
-    refused: bool  # it raised CryptoError: the library checked its input and did no more
+    refused: bool  # it raised CryptoError: the library refused its input
 
 
 class Recording:

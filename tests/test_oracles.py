@@ -23,6 +23,8 @@ from harness.selftest.plants import PLANTS
 from impls import load_all, load_backend
 from impls.base import Backend
 from impls.libsodium.x25519 import X25519 as SodiumX25519
+from impls.x448_common import ALICE_SK as X448_ALICE_SK
+from impls.x448_common import ORDER as X448_ORDER
 from tests.conftest import X25519_BACKENDS
 from tests.kx import ALICE_SK, BOB_PK, LOW_ORDER, PEM, PKCS8, RAW, Kx
 
@@ -243,6 +245,20 @@ def test_model_sees_a_decapsulation_unlike_its_encapsulation(
         return decapsulate(self, handle, ciphertext[1:] + ciphertext[:1])  # the planted bug
     monkeypatch.setattr(Host, "kx_decapsulate", misread)
     assert _oracles(executor, program) == {Oracle.MODEL}
+
+
+def test_model_expects_every_raw_x448_secret_but_the_weak_one_to_import(
+        executor: Executor, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the scalar that clamps to 4 times the order (its public key is u = 0) may be
+    refused as insecure; a host refusing any other raw X448 secret key is wrong."""
+    def refuse(self: Host, *args: Any) -> Any:
+        raise CryptoError(Errno.INVALID_KEY, "planted")
+    monkeypatch.setattr(Host, "secretkey_import", refuse)
+    weak = (4 * X448_ORDER).to_bytes(56, "little")
+    for key, found in ((X448_ALICE_SK, {Oracle.MODEL}), (weak, set())):
+        p = Kx("X448")
+        p.import_secret(key)
+        assert _oracles(executor, p.build()) == found
 
 
 @pytest.mark.parametrize("function", [

@@ -8,8 +8,10 @@ ciphertexts.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+
+from impls import x448_common  # RFC 7748 numbers (order, clamping) that no backend uses
 
 
 @dataclass(frozen=True)
@@ -40,20 +42,27 @@ class AlgorithmFacts:
     ciphertext: int = 0
     # besides a wrong ciphertext length; and encapsulation may refuse the key (invalid_key)
     decapsulation_may_fail: bool = False
-    # an importable secret key can be weak: its public key the identity (X448's 4 * order)
-    weak_secrets: bool = False
+    # Whether a raw secret key is weak: its public key the identity, which a library may
+    # refuse as an insecure key (RFC 7748: one clamped X448 scalar, 4 times the order, is)
+    weak_secret: Callable[[bytes], bool] | None = None
 
 
-def _montgomery(size: int, *, weak: bool = False) -> AlgorithmFacts:
-    # Any string of the size is a scalar (a library may refuse a weak one); a library may
-    # refuse a low-order point on import.
+def _x448_weak(key: bytes) -> bool:
+    """Whether the scalar, clamped as RFC 7748 says, is a multiple of the order (no clamped
+    X25519 scalar is: they lie between 2**254 and 8 times the order)."""
+    return x448_common.clamped(key) % x448_common.ORDER == 0
+
+
+def _montgomery(size: int, weak: Callable[[bytes], bool] | None = None) -> AlgorithmFacts:
+    # Any string of the size is a scalar (but a weak one); a library may refuse a low-order
+    # point on import.
     return AlgorithmFacts(
         kem=False,
         public={"raw": Form.fixed(size), **_DOCUMENTS},
-        secret={"raw": Form.fixed(size, always=not weak), **_DOCUMENTS},
+        secret={"raw": Form.fixed(size, always=True), **_DOCUMENTS},
         keypair={"raw": Form.fixed(2 * size), **_DOCUMENTS},
         shared_secret=size,
-        weak_secrets=weak,
+        weak_secret=weak,
     )
 
 
@@ -86,7 +95,7 @@ def _kem(public: int, secret: int, ciphertext: int, *, may_fail: bool = False) -
 
 FACTS: Mapping[str, AlgorithmFacts] = {
     "X25519": _montgomery(32),
-    "X448": _montgomery(56, weak=True),  # one clamped scalar is 4 * the group order
+    "X448": _montgomery(56, _x448_weak),
     "P256-SHA256": _nist(32),
     "P384-SHA384": _nist(48),
     "ML-KEM-512": _kem(800, 64, 768),

@@ -320,9 +320,13 @@ class SpecModel:
         if form.import_sizes is not None and length not in form.import_sizes:
             return _only(E.INVALID_KEY, f"{length}-byte key")
         allowed = _OK if form.always_imports else _OK_OR_INVALID_KEY
-        # An imported secret key is a key of its own (unless it can be a weak one, whose
-        # public key is not valid); an imported pair's halves may not match.
-        secret = self.fresh_secret() if kind is K.SECRETKEY and not facts.weak_secrets else None
+        # An imported secret key is a key of its own, unless it may be a weak one (whose public
+        # key is not valid; read only in raw form); an imported pair's halves may not match.
+        secret = self.fresh_secret() if kind is K.SECRETKEY else None
+        if secret is not None and facts.weak_secret is not None and (
+                form.document is not None or facts.weak_secret(self.bytes_at(*buffer))):
+            secret = None
+            allowed = _OK_OR_INVALID_KEY
         return Prediction(allowed, (New(kind, alg, secret=secret),))
 
     def form(self, facts: AlgorithmFacts, kind: HandleKind, encoding: object) -> Form | None:
