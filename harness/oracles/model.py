@@ -154,14 +154,14 @@ class SpecModel:
     closed: dict[int, HandleKind] = field(default_factory=dict)
     image: bytes = field(default_factory=lambda: bytes(SIZE))  # the program's
     written: list[Write] = field(default_factory=list)  # every write since, in order
-    secrets: int = 0  # secret keys told apart so far
+    ids: int = 0  # the secret keys and encapsulations told apart so far
     contents: dict[Holds, bytes] = field(default_factory=dict)  # of drained outputs, by name
     # every ciphertext pulled whole: (the secret key it is for, its bytes) -> its encapsulation
     ciphertexts: dict[tuple[int, bytes], int] = field(default_factory=dict)
 
-    def fresh_secret(self) -> int:
-        self.secrets += 1
-        return self.secrets
+    def fresh_id(self) -> int:
+        self.ids += 1
+        return self.ids
 
     def __post_init__(self) -> None:
         self.plans = _PLANS[self.revision]
@@ -309,7 +309,7 @@ class SpecModel:
                 obj = self.get(K.OPTIONS, options)
                 if obj is None or obj.options_type != KX:
                     return _only(E.INVALID_HANDLE, "options")
-            return Prediction(_OK, (New(K.KEYPAIR, alg, secret=self.fresh_secret()),))
+            return Prediction(_OK, (New(K.KEYPAIR, alg, secret=self.fresh_id()),))
         buffer, encoding = values[2], values[3]
         assert isinstance(buffer, tuple)
         length = buffer[1]
@@ -322,7 +322,7 @@ class SpecModel:
         allowed = _OK if form.always_imports else _OK_OR_INVALID_KEY
         # An imported secret key is a key of its own, unless it may be a weak one (whose public
         # key is not valid; read only in raw form); an imported pair's halves may not match.
-        secret = self.fresh_secret() if kind is K.SECRETKEY else None
+        secret = self.fresh_id() if kind is K.SECRETKEY else None
         if secret is not None and facts.weak_secret is not None and (
                 form.document is not None or facts.weak_secret(self.bytes_at(*buffer))):
             secret = None
@@ -390,7 +390,7 @@ class SpecModel:
         if name == "kx_encapsulate":
             secret = ciphertext = None
             if key.secret is not None:  # its ciphertext decapsulates with that secret key
-                encapsulation = self.fresh_secret()
+                encapsulation = self.fresh_id()
                 secret = ("kem", encapsulation, 0)
                 ciphertext = ("ciphertext", encapsulation, key.secret)
             outs = (New(K.ARRAY_OUTPUT, None, facts.shared_secret, holds=secret),
@@ -514,8 +514,8 @@ class SpecModel:
                     self.ciphertexts[(secret, obj.head)] = made
                 held = self.contents.setdefault(obj.holds, obj.head)
                 if held != obj.head:
-                    return f"pulled {obj.head.hex()}, where an output of the same {obj.holds[0]}"\
-                           f" held {held.hex()}"
+                    return (f"pulled {_shown(obj.head)}, where an output of the same {kind}"
+                            f" held {_shown(held)}")
         return None
 
 
@@ -570,6 +570,11 @@ def _der_header_cut(head: bytes) -> bool:
     if len(head) < 2:
         return not head or head[0] == 0x30
     return head[0] == 0x30 and 0x81 <= head[1] <= 0x82 and len(head) < 2 + (head[1] & 0x7F)
+
+
+def _shown(data: bytes) -> str:
+    """Bytes in a finding's one line: their start, in hex."""
+    return data[:24].hex() + ("..." if len(data) > 24 else "")
 
 
 # A PEM document ends with its END line (whitespace may follow).
