@@ -166,7 +166,7 @@ def _weak_x448_secret(ctx: CallContext) -> bool:
         scalar = core.load(info["private_key"].contents).contents
     else:
         return False
-    return len(scalar) == length and x448_common.clamped(scalar) % x448_common.ORDER == 0
+    return len(scalar) == length and x448_common.weak_secret(scalar)
 
 
 # The DER SubjectPublicKeyInfo of each Montgomery algorithm's key, before the key (RFC 8410)

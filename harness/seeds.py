@@ -137,7 +137,7 @@ def key_import() -> list[Ops]:
     # X448's weak secret scalar (4 times the group order: its public key is u = 0), raw and
     # in a PKCS#8 document, then its public key verified and used against a generated one
     x448 = ALGORITHM_NAMES.index(b"X448")
-    weak = (4 * x448_common.ORDER).to_bytes(x448_common.KEY_LENGTH, "little")
+    weak = x448_common.WEAK_SECRET
     for encoding, blob in ((RAW, weak), (PKCS8, _X448_PKCS8_HEAD + weak)):
         seeds.append([("secretkey_import", {"alg": x448, "encoding": encoding,
                                             "key": BLOB_KEY, "blob": blob}),
@@ -329,7 +329,8 @@ def kem_by_algorithm() -> Iterator[tuple[str, Ops]]:
     for name in _names(Mechanism.KEM):
         alg = _algorithm(name)
         # the target's set-up generates sk 0 from the run's first entropy draw
-        pk, _ = alg.generate(SeededEntropy().draw(alg.seed_length))
+        entropy = SeededEntropy()
+        pk, _ = alg.generate(entropy.draw(alg.seed_length))
         _, ciphertext = reference_encapsulate(alg, pk, bytes(alg.coins_length))
         yield name, [("kx_encapsulate", {"pk": 0}), ("array_output_len", {"output": 1}),
                      ("array_output_pull", {"output": 1, "size": 255}),
@@ -340,8 +341,6 @@ def kem_by_algorithm() -> Iterator[tuple[str, Ops]]:
                                b"\xff" * len(ciphertext), b"")]
         # the program's own encapsulation (the run's second draw), its ciphertext pulled whole
         # and decapsulated: the model knows the secret that must come out
-        entropy = SeededEntropy()
-        pk, _ = alg.generate(entropy.draw(alg.seed_length))
         _, ours = reference_encapsulate(alg, pk, entropy.draw(alg.coins_length))
         yield name, [("kx_encapsulate", {"pk": 0}),
                      *_in_pieces(1, len(ours), 255),

@@ -36,10 +36,18 @@ ORDER = 2**446 - 138180668098951153520073867485154268803366924748821786098945475
 
 
 def clamped(scalar: bytes) -> int:
-    """A secret scalar as RFC 7748 decodes it: the two low bits cleared, the top bit set.
-    Unlike X25519's, one clamped X448 scalar is a multiple of the order: 4 * ORDER, whose
-    public key is u = 0."""
+    """A secret scalar as RFC 7748 decodes it: the two low bits cleared, the top bit set."""
     return (int.from_bytes(scalar, "little") & ~3 & ((1 << 448) - 1)) | (1 << 447)
+
+
+def weak_secret(scalar: bytes) -> bool:
+    """Whether the scalar clamps to a multiple of the order, so that its public key is u = 0.
+    Unlike X25519's (which lie between 2**254 and 8 times the order), one clamped X448 scalar
+    is: WEAK_SECRET, 4 times the order."""
+    return clamped(scalar) % ORDER == 0
+
+
+WEAK_SECRET = (4 * ORDER).to_bytes(KEY_LENGTH, "little")
 
 
 # A fixed scalar for public-key validation: clamped, so a multiple of 4, and the product

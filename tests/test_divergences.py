@@ -668,7 +668,7 @@ def test_answering_like_the_backend_a_known_divergence_names_is_not_excused(
                           [low, _CURVE_KEY_CRASH]) == [("crash", ("cryptography",), None)]
 
 
-_WEAK_X448 = (4 * x448_common.ORDER).to_bytes(x448_common.KEY_LENGTH, "little")
+_WEAK_X448 = x448_common.WEAK_SECRET
 _X448_PKCS8_HEAD = bytes.fromhex("3046020100300506032b656f043a0438")  # RFC 8410, v1
 
 

@@ -47,12 +47,6 @@ class AlgorithmFacts:
     weak_secret: Callable[[bytes], bool] | None = None
 
 
-def _x448_weak(key: bytes) -> bool:
-    """Whether the scalar, clamped as RFC 7748 says, is a multiple of the order (no clamped
-    X25519 scalar is: they lie between 2**254 and 8 times the order)."""
-    return x448_common.clamped(key) % x448_common.ORDER == 0
-
-
 def _montgomery(size: int, weak: Callable[[bytes], bool] | None = None) -> AlgorithmFacts:
     # Any string of the size is a scalar (but a weak one); a library may refuse a low-order
     # point on import.
@@ -95,7 +89,7 @@ def _kem(public: int, secret: int, ciphertext: int, *, may_fail: bool = False) -
 
 FACTS: Mapping[str, AlgorithmFacts] = {
     "X25519": _montgomery(32),
-    "X448": _montgomery(56, _x448_weak),
+    "X448": _montgomery(56, x448_common.weak_secret),
     "P256-SHA256": _nist(32),
     "P384-SHA384": _nist(48),
     "ML-KEM-512": _kem(800, 64, 768),
