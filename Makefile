@@ -57,7 +57,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_corpus.py
 
 docs: $(STAMP)
-	$(BIN)/kxfuzz abi > docs/ABI.md
+	$(BIN)/kxfuzz abi > docs/ABI.md.tmp && mv docs/ABI.md.tmp docs/ABI.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .kxfuzz

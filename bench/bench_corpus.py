@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from harness.corpus import CORPUS
+from harness.corpus import CORPUS, committed_inputs
 from harness.errors import CryptoError
 from harness.execute import Executor
 from harness.fuzzing import BACKENDS, FUZZ_HANDLE_LIMIT, test_one_input
@@ -69,8 +69,7 @@ def main() -> None:
         callback = test_one_input(target.name)
         total = 0.0
         x25519: list[tuple[float, float, bool]] = []  # measured, direct, a library refused
-        files = sorted(p for p in (CORPUS / target.name).iterdir()
-                       if p.is_file() and not p.name.startswith("."))
+        files = committed_inputs(CORPUS / target.name)
         for path in files:
             data = path.read_bytes()
             log.clear()

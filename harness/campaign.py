@@ -24,11 +24,14 @@ from harness.targets import BY_NAME, TARGETS, ForeignInput
 # Where working corpora and logs, and findings, go (overridable, e.g. by tests).
 WORK = Path(os.environ.get("KXFUZZ_WORK", ROOT / ".kxfuzz"))
 ARTIFACTS = Path(os.environ.get("KXFUZZ_ARTIFACTS", ROOT / "artifacts"))
-_FINDING_PREFIXES = ("crash-", "timeout-", "oom-", "leak-", "slow-unit-")
+# libFuzzer's names for what it saves (kind, then the SHA-1 of the input): not a replay
+# report beside one, nor a minimised copy (FILE.min) made in the same directory
+_SAVED = re.compile(r"(?:crash|timeout|oom|leak|slow-unit)-[0-9a-f]{40}")
 # progress lines, plain ("#N ... corp: C/.. exec/s: E") and -fork ("#N: ... corp: C exec/s E")
 _STATS = re.compile(r"#(\d+):?\s.*?corp: (\d+)(?:/\S+)?.*?exec/s:? (\d+)")
 _DONE = re.compile(r"stat::number_of_executed_units:\s+(\d+)")
 _RATE = re.compile(r"stat::average_exec_per_sec:\s+(\d+)")
+_WRITTEN = re.compile(r"Test unit written to (\S+)")
 
 
 @dataclass
@@ -39,6 +42,7 @@ class TargetResult:
     corpus: int = 0
     seconds: float = 0.0
     findings: dict[str, list[Path]] = field(default_factory=dict)  # oracle -> files
+    found_before: set[Path] = field(default_factory=set)  # found again: saved by an earlier run
     returncode: int = 0
     skipped: str = ""
     log: Path | None = None
@@ -52,8 +56,7 @@ class TargetResult:
 def _findings(directory: Path) -> set[Path]:
     if not directory.is_dir():
         return set()
-    return {p for p in directory.iterdir() if p.name.startswith(_FINDING_PREFIXES)
-            and p.suffix != ".txt"}
+    return {p for p in directory.iterdir() if _SAVED.fullmatch(p.name)}
 
 
 def classify(path: Path) -> str:
@@ -127,9 +130,12 @@ def run_target(target: str, seconds: int, jobs: int, extra: list[str]) -> Target
     elif jobs > 1 and result.seconds > 0:  # -fork reports per job: take the whole run's rate
         result.exec_per_second = int(result.executions / result.seconds)
     result.corpus = max(result.corpus, sum(1 for _ in work.iterdir()))
-    for path in sorted(_findings(artifacts) - before):
+    # A finding saved by an earlier run keeps its (content) name: libFuzzer names it in the log.
+    again = {p for p in map(Path, _WRITTEN.findall(text)) if p in before}
+    for path in sorted((_findings(artifacts) - before) | again):
         result.findings.setdefault(classify(path), []).append(path)
         _write_report(path)
+    result.found_before = again
     return result
 
 
@@ -148,7 +154,8 @@ def summary(results: list[TargetResult]) -> str:
         for oracle, paths in sorted(r.findings.items()):
             for path in paths:
                 shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
-                lines.append(f"{r.target}: {oracle}: {shown}  (kxfuzz replay {shown})")
+                again = "found before; " if path in r.found_before else ""
+                lines.append(f"{r.target}: {oracle}: {shown}  ({again}kxfuzz replay {shown})")
     return "\n".join(lines)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -62,6 +63,20 @@ def _read_input(path: Path) -> bytes:
     return data
 
 
+def _writable(path: Path) -> Path:
+    """``path``, once it is sure a file can be written there (checked before long work, so
+    the work is not lost to a bad path)."""
+    if path.is_dir():
+        raise UserError(f"{path}: is a directory, not a file")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"{path.parent}: cannot create: {exc.strerror}") from None
+    if not os.access(path.parent, os.W_OK):
+        raise UserError(f"{path.parent}: cannot write there")
+    return path
+
+
 def _parser() -> argparse.ArgumentParser:
     from harness.targets import TARGETS
 
@@ -88,12 +103,14 @@ def _parser() -> argparse.ArgumentParser:
 
     fuzz = commands.add_parser("fuzz", help="fuzz targets under libFuzzer and summarise",
                                description="Run fuzz targets one after the other; exit 1 if"
-                               " anything was found. Arguments after -- go to libFuzzer.")
+                               " anything was found. Arguments after -- go to libFuzzer, which"
+                               " runs in .kxfuzz/ (relative paths start there).",
+                               usage="kxfuzz fuzz [-h] [--target T] [--seconds S] [--jobs J]"
+                               " [-- LIBFUZZER_FLAG ...]")
     fuzz.add_argument("--target", action="append", choices=targets,
                       help="a target (repeatable; default: all)")
     fuzz.add_argument("--seconds", type=_positive, default=60, help="budget per target")
     fuzz.add_argument("--jobs", type=_positive, default=1, help="parallel libFuzzer jobs")
-    fuzz.add_argument("libfuzzer", nargs="*", metavar="-- FLAG", help=argparse.SUPPRESS)
 
     merge = commands.add_parser("merge", help="minimise a target's corpus (libFuzzer -merge=1)")
     merge.add_argument("--target", action="append", choices=targets)
@@ -105,8 +122,14 @@ def _parser() -> argparse.ArgumentParser:
     minimize = commands.add_parser("minimize", help="shrink a saved input keeping its finding")
     minimize.add_argument("file", type=Path)
 
-    promote = commands.add_parser("promote", help="add a saved input to corpus/regressions/")
+    promote = commands.add_parser(
+        "promote", help="add a saved input to corpus/regressions/",
+        description="Add an input to corpus/regressions/, which make test replays and make fuzz"
+        " starts from: once its bug is fixed (an input that still shows a finding would fail"
+        " make test and stop make fuzz as it loads its corpus).")
     promote.add_argument("file", type=Path)
+    promote.add_argument("--force", action="store_true",
+                         help="add it even though it still shows a finding")
 
     selftest = commands.add_parser(
         "selftest", help="plant known bugs and measure how fast fuzzing finds each",
@@ -160,15 +183,16 @@ def _minimize(args: argparse.Namespace) -> int:
     from harness.minimize import minimize
 
     data = _read_input(args.file)
-    try:
-        smaller = minimize(data)
-    except ValueError as exc:
-        raise UserError(f"{args.file}: {exc}") from None
     target = args.file.with_name(args.file.name + ".min")
     n = 1
     while target.exists():  # never overwrite an earlier result
         target = args.file.with_name(f"{args.file.name}.min.{n}")
         n += 1
+    _writable(target)
+    try:
+        smaller = minimize(data)
+    except ValueError as exc:
+        raise UserError(f"{args.file}: {exc}") from None
     write_atomically(target, smaller)
     print(f"{target}: {len(smaller)} bytes (from {len(data)})")
     return 0
@@ -176,8 +200,14 @@ def _minimize(args: argparse.Namespace) -> int:
 
 def _promote(args: argparse.Namespace) -> int:
     from harness.corpus import REGRESSIONS, add
+    from harness.fuzzing import run_input
 
-    path, new = add(REGRESSIONS, _read_input(args.file))
+    data = _read_input(args.file)
+    outcome = run_input(data)
+    if outcome is not None and outcome.findings and not args.force:
+        raise UserError(f"{args.file}: still shows a finding ({outcome.findings[0].signature()});"
+                        " fix it first, or add it as a failing test with --force")
+    path, new = add(REGRESSIONS, data)
     print(f"{path}: {'added' if new else 'already there'}")
     return 0
 
@@ -192,9 +222,12 @@ def _fuzz(args: argparse.Namespace) -> int:
 def _merge(args: argparse.Namespace) -> int:
     from harness import campaign, merge
 
+    failed = False
     for target in args.target or campaign.all_targets():
-        print(merge.merge(target))
-    return 0
+        merged = merge.merge(target)
+        print(merged.message)
+        failed |= not merged.ok
+    return EXIT_ERROR if failed else 0
 
 
 def _selftest(args: argparse.Namespace) -> int:
@@ -212,7 +245,7 @@ def _selftest(args: argparse.Namespace) -> int:
         raise UserError(f"unknown plant {unknown[0]!r} (known: {', '.join(PLANTS)})")
     return runner.run(args.plant or [], trials=args.trials, seconds=args.seconds, runs=args.runs,
                       quick=args.quick, from_scratch=args.from_scratch,
-                      report=args.json or WORK / "selftest.json")
+                      report=_writable(args.json or WORK / "selftest.json"))
 
 
 def _backends(args: argparse.Namespace) -> int:
@@ -239,17 +272,40 @@ def _backends(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # Only `fuzz` passes arguments on, and only those after `--`: a stray word before it is
+    # a mistake (argparse reports it), not a corpus directory for libFuzzer.
+    passed_on: list[str] = []
+    if argv[:1] == ["fuzz"] and "--" in argv:
+        split = argv.index("--")
+        argv, passed_on = argv[:split], argv[split + 1 :]
     args = _parser().parse_args(argv)
+    args.libfuzzer = passed_on
     handlers = {"run-guest": _run_guest, "replay": _replay, "minimize": _minimize,
                 "promote": _promote, "fuzz": _fuzz, "merge": _merge, "backends": _backends,
                 "selftest": _selftest}
     try:
         if args.command in handlers:
-            return handlers[args.command](args)
-        print(render(), end="")
-        return 0
+            status = handlers[args.command](args)
+        else:
+            print(render(), end="")
+            status = 0
+        sys.stdout.flush()  # here, so that a closed pipe is seen below
+        return status
     except (GuestError, UserError) as error:
         print(f"kxfuzz: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except BrokenPipeError:
+        # The reader went away (`kxfuzz ... | head`): stop quietly, and keep Python from
+        # failing again when it flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_ERROR
+    except OSError as error:
+        # A file or directory the command reads or writes (a read-only place, a full disk):
+        # the host and the backends touch no files, and what escapes them during a run is a
+        # finding of the crash oracle, reported as such before it could reach here.
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"kxfuzz: error: {where}{error.strerror or error}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("kxfuzz: interrupted", file=sys.stderr)

@@ -14,20 +14,38 @@ CORPUS = ROOT / "corpus"
 REGRESSIONS = CORPUS / "regressions"
 
 
+def committed_inputs(directory: Path = CORPUS) -> list[Path]:
+    """Every input file under ``directory``, in order: not the dictionaries, the generator or
+    notes, nor anything under a dot-name (a merge's staging copy, a temporary file)."""
+    return sorted(
+        p for p in directory.rglob("*")
+        if p.is_file() and p.suffix not in (".dict", ".py", ".md")
+        and not any(part.startswith(".") for part in p.relative_to(directory).parts))
+
+
 def content_name(data: bytes) -> str:
     return hashlib.sha1(data).hexdigest()  # libFuzzer's naming, so duplicates coincide
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    """Write ``data`` to ``path`` through a temporary file, flushed to disk, and a rename: a
+    reader sees the old file or the whole new one, even after a crash.  An error names
+    ``path``, not the temporary file."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(temporary, path)
-    except BaseException:
+    except BaseException as exc:
         Path(temporary).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
         raise
 
 

@@ -22,8 +22,15 @@ class GuestError(Exception):
 
 
 def _first_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
+    """What went wrong, in one line: wasmtime puts the cause of a trap or an error last,
+    under "Caused by:", after a backtrace."""
+    lines = [line.strip() for line in str(error).strip().splitlines() if line.strip()]
+    if not lines:
+        return type(error).__name__
+    return lines[-1] if "Caused by:" in lines else lines[0]
+
+
+_BITS = {"i32": 32, "i64": 64}
 
 
 def load_module(path: Path) -> wasmtime.Module:
@@ -33,6 +40,12 @@ def load_module(path: Path) -> wasmtime.Module:
         raise GuestError(f"{path}: no such file") from None
     except OSError as exc:
         raise GuestError(f"{path}: {exc.strerror}") from None
+    if not data.startswith(b"\0asm"):
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise GuestError(f"{path}: not a WebAssembly module (neither binary nor WAT text)"
+                             ) from None
     try:
         return wasmtime.Module(engine(), data)  # binary, or WAT text
     except wasmtime.WasmtimeError as exc:
@@ -44,9 +57,14 @@ def _convert(text: str, valtype: wasmtime.ValType) -> Value:
         if valtype in (wasmtime.ValType.f32(), wasmtime.ValType.f64()):
             return float(text)
         if valtype in (wasmtime.ValType.i32(), wasmtime.ValType.i64()):
-            return int(text, 0)
+            value = int(text, 0)
+            bits = _BITS[str(valtype)]
+            # signed or unsigned: both name the same bits
+            if not -(1 << (bits - 1)) <= value < 1 << bits:
+                raise GuestError(f"argument {text!r} is out of range for {valtype}")
+            return value
     except ValueError:
-        raise GuestError(f"argument {text!r} is not a {valtype}") from None
+        raise GuestError(f"argument {text!r} is not an {valtype}") from None
     raise GuestError(f"parameters of type {valtype} are not supported")
 
 

@@ -118,9 +118,10 @@ class Decoded:
 
 def decode(data: bytes) -> Decoded:
     """The target, operations and program an input stands for."""
-    if not data or data[0] not in BY_MAGIC:
-        first = f"{data[0]:#04x}" if data else "nothing"
-        raise ForeignInput(f"not a kxfuzz input (first byte {first} names no target)")
+    if not data:
+        raise ForeignInput("not a kxfuzz input (empty)")
+    if data[0] not in BY_MAGIC:
+        raise ForeignInput(f"not a kxfuzz input (first byte {data[0]:#04x} names no target)")
     target = BY_MAGIC[data[0]]
     if not target.names:  # e.g. the kem target before any KEM exists: nothing to do
         return Decoded(target, (), Program())

@@ -134,27 +134,134 @@ def test_the_fuzzing_executor_is_shared() -> None:
     assert fuzzing.executor() is fuzzing.executor()
 
 
-def test_corpus_merge_minimises_and_replaces_atomically(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _merge_setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, set[str]]:
+    """A dh corpus of the seeds and a copy of one (it adds no coverage), and a working corpus
+    of another copy: the corpus directory, and the seeds' names."""
     from harness import merge
 
     corpus_dir = tmp_path / "corpus"
-    seeds = corpus_dir / "dh"
-    seeds.mkdir(parents=True)
-    for data in seed_inputs("dh"):
-        (seeds / corpus.content_name(data)).write_bytes(data)
+    committed = corpus_dir / "dh"
+    committed.mkdir(parents=True)
+    names = {corpus.add(committed, data)[0].name for data in seed_inputs("dh")}
+    (committed / "copy").write_bytes(seed_inputs("dh")[1])
     work = tmp_path / "work"
     (work / "corpus" / "dh").mkdir(parents=True)
-    duplicate = seed_inputs("dh")[0]
-    (work / "corpus" / "dh" / "copy").write_bytes(duplicate)  # adds no coverage
+    (work / "corpus" / "dh" / "copy").write_bytes(seed_inputs("dh")[0])
     monkeypatch.setattr(merge, "CORPUS", corpus_dir)
     monkeypatch.setattr(merge, "WORK", work)
-    message = merge.merge("dh")
-    merged = sorted(p.name for p in seeds.iterdir())
-    assert "dh:" in message and "->" in message
-    assert 0 < len(merged) <= len(seed_inputs("dh"))
+    return corpus_dir, names
+
+
+def test_corpus_merge_keeps_the_seeds_drops_the_rest_and_replaces_atomically(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus_dir, seeds = _merge_setup(tmp_path, monkeypatch)
+    assert main(["merge", "--target", "dh"]) == 0
+    message = capsys.readouterr().out
+    assert f"dh: {len(seeds) + 1} committed + 1 new -> {len(seeds)} files" in message
+    assert {p.name for p in (corpus_dir / "dh").iterdir()} == seeds
     assert sorted(p.name for p in corpus_dir.iterdir()) == ["dh"]  # no staging or old copy left
+
+
+def test_a_failed_corpus_merge_leaves_the_corpus_and_exits_non_zero(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+
+    corpus_dir, _ = _merge_setup(tmp_path, monkeypatch)
+    before = sorted(p.name for p in (corpus_dir / "dh").iterdir())
+    monkeypatch.setattr(subprocess, "run",
+                        lambda *a, **k: subprocess.CompletedProcess(a, 1))
+    assert main(["merge", "--target", "dh"]) == EXIT_ERROR
+    assert "merge failed" in capsys.readouterr().out
+    assert sorted(p.name for p in (corpus_dir / "dh").iterdir()) == before
+    assert sorted(p.name for p in corpus_dir.iterdir()) == ["dh"]
+
+
+def test_promote_refuses_an_input_that_still_shows_a_finding(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    planted: None
+) -> None:
+    monkeypatch.setattr(corpus, "REGRESSIONS", tmp_path / "regressions")
+    path = _finding_input(tmp_path)
+    assert main(["promote", str(path)]) == EXIT_ERROR
+    err = capsys.readouterr().err
+    assert "still shows a finding (differential: publickey_verify#" in err and "--force" in err
+    assert err.count("\n") == 1 and not (tmp_path / "regressions").exists()
+    assert main(["promote", "--force", str(path)]) == 0
+    assert [p.read_bytes() for p in (tmp_path / "regressions").iterdir()] == [path.read_bytes()]
+
+
+def test_a_place_that_cannot_be_written_gets_a_one_line_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from harness.selftest import runner
+
+    blocker = tmp_path / "a-file"
+    blocker.write_bytes(b"")
+    monkeypatch.setattr(corpus, "REGRESSIONS", blocker / "regressions")
+    path = tmp_path / "input"
+    path.write_bytes(seed_inputs("key_import")[0])
+    assert main(["promote", str(path)]) == EXIT_ERROR
+    err = capsys.readouterr().err
+    stored = blocker / "regressions" / corpus.content_name(path.read_bytes())
+    assert err == f"kxfuzz: error: {stored}: Not a directory\n"
+    # selftest checks where its results go before any trial
+    monkeypatch.setattr(runner, "run", lambda *a, **k: pytest.fail("selftest ran"))
+    assert main(["selftest", "--plant", "out-value-on-error", "--json", str(tmp_path)]) == (
+        EXIT_ERROR)
+    assert "is a directory" in capsys.readouterr().err
+    assert main(["selftest", "--json", str(blocker / "results.json")]) == EXIT_ERROR
+    assert f"{blocker}: cannot create" in capsys.readouterr().err
+
+
+def test_a_closed_pipe_ends_the_output_quietly() -> None:
+    read, write = os.pipe()
+    os.close(read)  # nobody will read: the first write fails
+    try:
+        result = subprocess.run([sys.executable, "-m", "harness", "selftest", "--list"],
+                                stdout=write, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                                check=False, timeout=120)
+    finally:
+        os.close(write)
+    assert (result.returncode, result.stderr) == (EXIT_ERROR, "")
+
+
+def test_fuzz_passes_on_only_what_follows_the_double_dash(
+    capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["fuzz", "dh"])  # meant --target dh: not a corpus directory for libFuzzer
+    assert stopped.value.code == 2 and "unrecognized arguments: dh" in capsys.readouterr().err
+
+
+def test_a_finding_found_again_is_a_finding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, planted: None
+) -> None:
+    """libFuzzer saves a finding under its content name: found again by a later run, it is
+    no new file, but the run's log names it."""
+    from harness import campaign
+
+    artifacts = tmp_path / "artifacts"
+    (artifacts / "dh").mkdir(parents=True)
+    data = _finding_input(tmp_path).read_bytes()
+    saved = artifacts / "dh" / f"crash-{corpus.content_name(data)}"
+    saved.write_bytes(data)
+    monkeypatch.setattr(campaign, "WORK", tmp_path / "work")
+    monkeypatch.setattr(campaign, "ARTIFACTS", artifacts)
+
+    def libfuzzer(command: list[str], stdout: object, **kwargs: object) -> object:
+        assert hasattr(stdout, "write")
+        # meanwhile, the user minimises it beside it: a copy, not a finding of this run
+        (artifacts / "dh" / f"{saved.name}.min").write_bytes(data)
+        stdout.write(f"==1== ERROR: libFuzzer: deadly signal\n"
+                     f"artifact_prefix='{artifacts}/dh/'; Test unit written to {saved}\n")
+        return subprocess.CompletedProcess(command, 1)
+
+    monkeypatch.setattr(subprocess, "run", libfuzzer)
+    result = campaign.run_target("dh", 5, 1, [])
+    assert result.findings == {"differential": [saved]} and not result.failed
+    assert f"dh: differential: {saved}  (found before; kxfuzz replay {saved})" in (
+        campaign.summary([result]))
 
 
 def test_replay_shows_what_a_backend_did_until_it_raised(

@@ -6,17 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from harness.corpus import CORPUS, dictionary
+from harness.corpus import CORPUS, committed_inputs, dictionary
 from harness.execute import Executor
 from harness.fuzzing import BACKENDS, FUZZ_HANDLE_LIMIT, executor, run_input
 from harness.report import render_text
 from harness.seeds import seed_inputs
 from harness.targets import BY_NAME, ForeignInput, decode
 
-FILES = sorted(
-    p for p in CORPUS.rglob("*")
-    if p.is_file() and not p.name.startswith(".") and p.suffix not in (".dict", ".py", ".md")
-)
+FILES = committed_inputs()
 
 
 def test_there_is_a_corpus() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from harness.abi import Errno, KeyEncoding
-from harness.corpus import CORPUS
+from harness.corpus import CORPUS, committed_inputs
 from harness.errors import CryptoError
 from harness.execute import Executor
 from harness.findings import Oracle
@@ -85,8 +85,7 @@ def test_backends_that_depart_together_run_on_in_one_lockstep() -> None:
     assert outcome.findings == []
 
 
-CORPUS_FILES = sorted(p for p in CORPUS.rglob("*") if p.is_file()
-                      and not p.name.startswith(".") and p.suffix not in (".dict", ".py", ".md"))
+CORPUS_FILES = committed_inputs()
 
 
 @pytest.fixture(scope="module")

@@ -52,12 +52,16 @@ def test_arguments_and_results(
     [
         ("missing", ["--invoke", "rfc7748"], "no such file"),
         ("garbage", ["--invoke", "rfc7748"], "not a valid WebAssembly module"),
+        ("random", ["--invoke", "rfc7748"], "neither binary nor WAT text"),
         ("unknown_import", ["--invoke", "f"], "cannot instantiate"),
         ("no_memory", ["--invoke", "f"], "exports no memory"),
         ("guest", ["--invoke", "nope"], "no exported function 'nope'"),
         ("guest", ["--invoke", "verify"], "takes 1 arguments, got 0"),
-        ("guest", ["--invoke", "verify", "xyz"], "is not a i32"),
-        ("guest", ["--invoke", "crash"], "trap"),
+        ("guest", ["--invoke", "verify", "xyz"], "is not an i32"),
+        ("guest", ["--invoke", "verify", str(2**32)], "out of range for i32"),
+        ("guest", ["--invoke", "verify", str(-(2**31) - 1)], "out of range for i32"),
+        ("guest", ["--invoke", "pair", "0", str(2**64)], "out of range for i64"),
+        ("guest", ["--invoke", "crash"], "trap: wasm trap: wasm `unreachable` instruction"),
     ],
 )
 def test_user_mistakes_get_one_line_errors(
@@ -65,6 +69,7 @@ def test_user_mistakes_get_one_line_errors(
 ) -> None:
     modules = {
         "garbage": b"\x00asm\x01\x00\x00\x00garbage",
+        "random": bytes(range(0x80, 0x100)),
         "unknown_import": b'(module (import "wasi_ephemeral_crypto_kx" "kx_nope" (func))'
         b' (memory (export "memory") 1) (func (export "f")))',
         "no_memory": b'(module (import "wasi_ephemeral_crypto_kx" "kx_dh"'
