@@ -169,13 +169,11 @@ def _run_guest(args: argparse.Namespace) -> int:
 
 
 def _replay(args: argparse.Namespace) -> int:
-    from harness.fuzzing import run_input
-    from harness.report import render_json, render_text
+    from harness.report import as_json, as_text, replay
 
-    data = _read_input(args.file)
-    print(render_json(data) if args.json else render_text(data, str(args.file)), end="")
-    outcome = run_input(data)
-    return EXIT_FINDING if outcome is not None and outcome.findings else 0
+    report = replay(_read_input(args.file))  # one run: the report and the exit status
+    print(as_json(report) if args.json else as_text(report, str(args.file)), end="")
+    return EXIT_FINDING if report.findings else 0
 
 
 def _minimize(args: argparse.Namespace) -> int:

@@ -94,22 +94,25 @@ def _raised(outcome: Outcome, backend: str) -> str:
     return "raised " + crash.detail.split(":")[0]
 
 
-def render_json(data: bytes) -> str:
-    return json.dumps(asdict(replay(data)), indent=2)
-
-
 def render_text(data: bytes, name: str = "input") -> str:
-    report = replay(data)
+    return as_text(replay(data), name)
+
+
+def as_json(report: Replay) -> str:
+    return json.dumps(asdict(report), indent=2)
+
+
+def as_text(report: Replay, name: str = "input") -> str:
     about = f" on {report.algorithm}" if report.algorithm else ""
     lines = [f"{name}: target {report.target}{about}, {len(report.ops)} operation(s)"]
     lines += [f"  op {i}: {op}" for i, op in enumerate(report.ops)]
+    rows = [["#", "call", *report.backends]] if report.calls else []
     if not report.calls:
         lines.append("no calls: nothing to run for this target")
-    rows = [["#", "call", *report.backends]]
     for call in report.calls:
         rows.append([str(call.index), f"{call.function}({', '.join(call.args)})",
                      *(call.backends[b].cell() for b in report.backends)])
-    widths = [min(max(len(r[i]) for r in rows), 70) for i in range(len(rows[0]))]
+    widths = [min(max(len(r[i]) for r in rows), 70) for i in range(len(rows[0]) if rows else 0)]
     for row in rows:
         lines.append("  ".join(c[:70].ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
     if report.findings:

@@ -53,6 +53,29 @@ def test_replay_prints_program_traces_and_verdict(
     assert report["calls"][0]["backends"]["libsodium"]["errno"] == "success"
 
 
+def test_replay_runs_the_input_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    planted: None
+) -> None:
+    from harness import report
+
+    runs: list[bytes] = []
+
+    def counted(data: bytes) -> object:
+        runs.append(data)
+        return fuzzing.run_input(data)
+
+    monkeypatch.setattr(report, "run_input", counted)
+    path = _finding_input(tmp_path)
+    assert main(["replay", str(path)]) == EXIT_FINDING  # the status is the report's verdict
+    assert runs == [path.read_bytes()]
+    capsys.readouterr()
+    empty = tmp_path / "magic-only"
+    empty.write_bytes(encode("abi_sequence", []))
+    assert main(["replay", str(empty)]) == 0
+    assert "#  call" not in capsys.readouterr().out  # no table of no calls
+
+
 def test_replay_names_the_oracle_that_fired(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], planted: None
 ) -> None:
