@@ -22,8 +22,9 @@ from harness.report import render_text
 from harness.targets import BY_NAME, TARGETS, ForeignInput
 
 # Where working corpora and logs, and findings, go (overridable, e.g. by tests).
-WORK = Path(os.environ.get("KXFUZZ_WORK", ROOT / ".kxfuzz"))
-ARTIFACTS = Path(os.environ.get("KXFUZZ_ARTIFACTS", ROOT / "artifacts"))
+# Absolute: libFuzzer runs in WORK.
+WORK = Path(os.environ.get("KXFUZZ_WORK", ROOT / ".kxfuzz")).resolve()
+ARTIFACTS = Path(os.environ.get("KXFUZZ_ARTIFACTS", ROOT / "artifacts")).resolve()
 # libFuzzer's names for what it saves (kind, then the SHA-1 of the input): not a replay
 # report beside one, nor a minimised copy (FILE.min) made in the same directory
 _SAVED = re.compile(r"(?:crash|timeout|oom|leak|slow-unit)-[0-9a-f]{40}")
@@ -31,7 +32,7 @@ _SAVED = re.compile(r"(?:crash|timeout|oom|leak|slow-unit)-[0-9a-f]{40}")
 _STATS = re.compile(r"#(\d+):?\s.*?corp: (\d+)(?:/\S+)?.*?exec/s:? (\d+)")
 _DONE = re.compile(r"stat::number_of_executed_units:\s+(\d+)")
 _RATE = re.compile(r"stat::average_exec_per_sec:\s+(\d+)")
-_WRITTEN = re.compile(r"Test unit written to (\S+)")
+_WRITTEN = re.compile(r"Test unit written to (.+)$", re.MULTILINE)
 
 
 @dataclass
@@ -94,7 +95,7 @@ def run_target(target: str, seconds: int, jobs: int, extra: list[str]) -> Target
     artifacts = ARTIFACTS / target
     artifacts.mkdir(parents=True, exist_ok=True)
     (WORK / "logs").mkdir(parents=True, exist_ok=True)
-    before = _findings(artifacts)
+    before = {p: p.stat().st_mtime_ns for p in _findings(artifacts)}
     command = [
         str(ROOT / "fuzz_targets" / f"{target}.py"),
         f"-max_total_time={seconds}",
@@ -130,9 +131,11 @@ def run_target(target: str, seconds: int, jobs: int, extra: list[str]) -> Target
     elif jobs > 1 and result.seconds > 0:  # -fork reports per job: take the whole run's rate
         result.exec_per_second = int(result.executions / result.seconds)
     result.corpus = max(result.corpus, sum(1 for _ in work.iterdir()))
-    # A finding saved by an earlier run keeps its (content) name: libFuzzer names it in the log.
-    again = {p for p in map(Path, _WRITTEN.findall(text)) if p in before}
-    for path in sorted((_findings(artifacts) - before) | again):
+    # A finding saved by an earlier run keeps its (content) name, and libFuzzer writes it
+    # again: its time changes, and with one job the log names it (with -fork, it does not).
+    again = {p for p in before if p.exists() and p.stat().st_mtime_ns != before[p]}
+    again |= {p for p in map(Path, _WRITTEN.findall(text)) if p in before}
+    for path in sorted((_findings(artifacts) - before.keys()) | again):
         result.findings.setdefault(classify(path), []).append(path)
         _write_report(path)
     result.found_before = again

@@ -299,9 +299,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_ERROR
     except OSError as error:
-        # A file or directory the command reads or writes (a read-only place, a full disk):
-        # the host and the backends touch no files, and what escapes them during a run is a
-        # finding of the crash oracle, reported as such before it could reach here.
+        # A file or directory the command reads or writes (a read-only place, a full disk).
+        # What escapes the host or a backend never arrives here as itself: in a run it is a
+        # finding of the crash oracle, in run-guest it comes wrapped (HostRaised).
         where = f"{error.filename}: " if error.filename else ""
         print(f"kxfuzz: error: {where}{error.strerror or error}", file=sys.stderr)
         return EXIT_ERROR

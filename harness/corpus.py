@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
+import secrets
 from pathlib import Path
 
 from harness.ops import ALGORITHM_NAMES, END, KEY_POOL
@@ -33,7 +33,9 @@ def write_atomically(path: Path, data: bytes) -> None:
     ``path``, not the temporary file."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        temporary = path.parent / f".tmp-{secrets.token_hex(8)}"
+        # O_EXCL: a new file of our own; mode 0o666 under the umask, as open() would make it
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except OSError as exc:
         raise OSError(exc.errno, exc.strerror, str(path)) from None
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -21,13 +22,21 @@ class GuestError(Exception):
     """Something wrong with the user's module or invocation: reported in one line."""
 
 
+class HostRaised(Exception):
+    """An exception escaped the host or a backend during a guest's call: a finding, never
+    the user's mistake, whatever its type (it is the ``__cause__``)."""
+
+
 def _first_line(error: BaseException) -> str:
-    """What went wrong, in one line: wasmtime puts the cause of a trap or an error last,
-    under "Caused by:", after a backtrace."""
+    """What went wrong, in one line: wasmtime lists the causes of a trap or an error last,
+    numbered, under "Caused by:", after a backtrace."""
     lines = [line.strip() for line in str(error).strip().splitlines() if line.strip()]
     if not lines:
         return type(error).__name__
-    return lines[-1] if "Caused by:" in lines else lines[0]
+    if "Caused by:" not in lines:
+        return lines[0]
+    causes = lines[lines.index("Caused by:") + 1 :]
+    return "; ".join(re.sub(r"^\d+:\s*", "", cause) for cause in causes) or lines[0]
 
 
 _BITS = {"i32": 32, "i64": 64}
@@ -44,8 +53,8 @@ def load_module(path: Path) -> wasmtime.Module:
         try:
             data.decode("utf-8")
         except UnicodeDecodeError:
-            raise GuestError(f"{path}: not a WebAssembly module (neither binary nor WAT text)"
-                             ) from None
+            raise GuestError(f"{path}: not a WebAssembly module (neither binary nor UTF-8 WAT"
+                             " text)") from None
     try:
         return wasmtime.Module(engine(), data)  # binary, or WAT text
     except wasmtime.WasmtimeError as exc:
@@ -88,7 +97,7 @@ class GuestInstance:
         try:
             self.instance = linker.instantiate(self.store, module)
         except wasmtime.Trap as exc:
-            self.linkage.raise_pending()
+            self._raise_host_exception()
             raise GuestError(f"trap during instantiation: {_first_line(exc)}") from None
         except wasmtime.WasmtimeError as exc:
             raise GuestError(f"cannot instantiate: {_first_line(exc)}") from None
@@ -112,8 +121,14 @@ class GuestInstance:
         except wasmtime.ExitTrap:
             raise
         except (wasmtime.Trap, wasmtime.WasmtimeError) as exc:
-            self.linkage.raise_pending()  # an exception from the host is a finding, not a trap
+            self._raise_host_exception()  # a finding, not a trap
             raise GuestError(f"trap: {_first_line(exc)}") from None
         if result is None:
             return []
         return list(result) if isinstance(result, list) else [result]
+
+    def _raise_host_exception(self) -> None:
+        try:
+            self.linkage.raise_pending()
+        except Exception as exc:
+            raise HostRaised(f"{type(exc).__name__} escaped the host or a backend") from exc

@@ -29,6 +29,9 @@ def merge(target: str) -> Merged:
     """Merge the committed corpus and the working corpus into a minimal committed corpus that
     keeps every seed."""
     current = CORPUS / target
+    retired = CORPUS / f".{target}.old"
+    if not current.exists() and retired.is_dir():
+        os.rename(retired, current)  # an earlier merge stopped between its two renames
     work = WORK / "corpus" / target
     work.mkdir(parents=True, exist_ok=True)
     staging = CORPUS / f".{target}.merging"
@@ -43,14 +46,13 @@ def merge(target: str) -> Merged:
     with log.open("w") as out:
         process = subprocess.run(
             [str(ROOT / "fuzz_targets" / f"{target}.py"), "-merge=1", str(staging),
-             str(current), str(work)],
+             *([str(current)] if current.is_dir() else []), str(work)],
             stdout=out, stderr=subprocess.STDOUT, env=env, cwd=WORK, check=False)
     before = sum(1 for _ in current.iterdir()) if current.is_dir() else 0
     after = sum(1 for _ in staging.iterdir())
     if process.returncode != 0:
         shutil.rmtree(staging, ignore_errors=True)
         return Merged(False, f"{target}: merge failed (see {log}); corpus left as it was")
-    retired = CORPUS / f".{target}.old"
     shutil.rmtree(retired, ignore_errors=True)
     if current.exists():
         os.rename(current, retired)  # each rename is atomic; the old corpus survives a crash

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -250,25 +251,53 @@ def test_a_closed_pipe_ends_the_output_quietly() -> None:
 
 
 def test_fuzz_passes_on_only_what_follows_the_double_dash(
-    capsys: pytest.CaptureFixture[str]
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from harness import campaign
+
     with pytest.raises(SystemExit) as stopped:
         main(["fuzz", "dh"])  # meant --target dh: not a corpus directory for libFuzzer
     assert stopped.value.code == 2 and "unrecognized arguments: dh" in capsys.readouterr().err
+    passed: list[object] = []
+
+    def run(*args: object) -> int:
+        passed.append(args)
+        return 0
+
+    monkeypatch.setattr(campaign, "run", run)
+    assert main(["fuzz", "--target", "dh", "--seconds", "5", "--", "-runs=9", "--x"]) == 0
+    assert passed == [(["dh"], 5, 1, ["-runs=9", "--x"])]
 
 
+def test_corpus_merge_restores_a_corpus_an_interrupted_merge_left_aside(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus_dir, seeds = _merge_setup(tmp_path, monkeypatch)
+    os.rename(corpus_dir / "dh", corpus_dir / ".dh.old")  # stopped between its two renames
+    assert main(["merge", "--target", "dh"]) == 0
+    assert f"dh: {len(seeds) + 1} committed" in capsys.readouterr().out
+    assert {p.name for p in (corpus_dir / "dh").iterdir()} == seeds
+    shutil.rmtree(corpus_dir / "dh")  # and a target with no corpus at all: its seeds
+    assert main(["merge", "--target", "dh"]) == 0
+    assert {p.name for p in (corpus_dir / "dh").iterdir()} == seeds
+    assert sorted(p.name for p in corpus_dir.iterdir()) == ["dh"]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
 def test_a_finding_found_again_is_a_finding(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, planted: None
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, planted: None, jobs: int
 ) -> None:
     """libFuzzer saves a finding under its content name: found again by a later run, it is
-    no new file, but the run's log names it."""
+    no new file, but libFuzzer writes it again, and with one job its log names it (with
+    -fork the parent's log does not)."""
     from harness import campaign
 
-    artifacts = tmp_path / "artifacts"
+    artifacts = tmp_path / "the artifacts"  # a space in the path, as in a log line
     (artifacts / "dh").mkdir(parents=True)
     data = _finding_input(tmp_path).read_bytes()
     saved = artifacts / "dh" / f"crash-{corpus.content_name(data)}"
     saved.write_bytes(data)
+    os.utime(saved, ns=(0, 0))  # saved long ago
     monkeypatch.setattr(campaign, "WORK", tmp_path / "work")
     monkeypatch.setattr(campaign, "ARTIFACTS", artifacts)
 
@@ -276,12 +305,16 @@ def test_a_finding_found_again_is_a_finding(
         assert hasattr(stdout, "write")
         # meanwhile, the user minimises it beside it: a copy, not a finding of this run
         (artifacts / "dh" / f"{saved.name}.min").write_bytes(data)
-        stdout.write(f"==1== ERROR: libFuzzer: deadly signal\n"
-                     f"artifact_prefix='{artifacts}/dh/'; Test unit written to {saved}\n")
+        stdout.write("==1== ERROR: libFuzzer: deadly signal\n")
+        if jobs == 1:  # named in the log (its time, on a coarse clock, may not change)
+            stdout.write(f"artifact_prefix='{artifacts}/dh/'; Test unit written to {saved}\n")
+        else:  # -fork: written again, and only its time tells
+            saved.write_bytes(data)
+            os.utime(saved, ns=(10**18, 10**18))
         return subprocess.CompletedProcess(command, 1)
 
     monkeypatch.setattr(subprocess, "run", libfuzzer)
-    result = campaign.run_target("dh", 5, 1, [])
+    result = campaign.run_target("dh", 5, jobs, [])
     assert result.findings == {"differential": [saved]} and not result.failed
     assert f"dh: differential: {saved}  (found before; kxfuzz replay {saved})" in (
         campaign.summary([result]))

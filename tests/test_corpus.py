@@ -16,6 +16,13 @@ from harness.targets import BY_NAME, ForeignInput, decode
 FILES = committed_inputs()
 
 
+def test_what_a_merge_or_a_write_leaves_behind_is_no_input(tmp_path: Path) -> None:
+    for path in ("dh/a", "dh/.tmp-1", ".dh.merging/b", ".dh.old/c", "dh.dict", "generate.py"):
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_bytes(b"\xa5")
+    assert committed_inputs(tmp_path) == [tmp_path / "dh" / "a"]
+
+
 def test_there_is_a_corpus() -> None:
     for target in BY_NAME:
         assert any(p.parent.name == target for p in FILES), target

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import wasmtime
 
-from harness.cli import EXIT_ERROR, main
+from harness.cli import EXIT_ERROR, EXIT_INTERNAL, main
 from impls import BACKEND_NAMES
 from tests.conftest import X25519_BACKENDS
 
@@ -52,7 +52,7 @@ def test_arguments_and_results(
     [
         ("missing", ["--invoke", "rfc7748"], "no such file"),
         ("garbage", ["--invoke", "rfc7748"], "not a valid WebAssembly module"),
-        ("random", ["--invoke", "rfc7748"], "neither binary nor WAT text"),
+        ("random", ["--invoke", "rfc7748"], "neither binary nor UTF-8 WAT text"),
         ("unknown_import", ["--invoke", "f"], "cannot instantiate"),
         ("no_memory", ["--invoke", "f"], "exports no memory"),
         ("guest", ["--invoke", "nope"], "no exported function 'nope'"),
@@ -112,3 +112,22 @@ def test_backends_prints_the_capability_table(capsys: pytest.CaptureFixture[str]
     assert rows["ML-KEM-512"] == ["kem", "-", "-", "yes", "yes"]
     assert rows["ML-KEM-768"] == ["kem", "yes*", "-", "yes", "-"]
     assert len(rows) == 8
+
+
+@pytest.mark.parametrize("raised", [OSError(5, "Input/output error"), BrokenPipeError(32, "x"),
+                                    RuntimeError("bug")])
+def test_an_exception_from_a_backend_is_a_finding_whatever_its_type(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, raised: Exception
+) -> None:
+    """Not a user's mistake, even when it is an OSError like those of the files the CLI
+    writes."""
+    from impls.libsodium.x25519 import X25519
+
+    def failing(*args: object) -> object:
+        raise raised
+
+    monkeypatch.setattr(X25519, "dh", failing)
+    code = main(["run-guest", str(GUEST), "--backend", "libsodium", "--invoke", "rfc7748"])
+    err = capsys.readouterr().err
+    assert code == EXIT_INTERNAL
+    assert err.startswith("kxfuzz: internal error (a finding") and type(raised).__name__ in err
