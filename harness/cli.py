@@ -277,7 +277,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv[:1] == ["fuzz"] and "--" in argv:
         split = argv.index("--")
         argv, passed_on = argv[:split], argv[split + 1 :]
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        hint = " (libFuzzer's flags go after --)" if args.command == "fuzz" else ""
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}{hint}")
     args.libfuzzer = passed_on
     handlers = {"run-guest": _run_guest, "replay": _replay, "minimize": _minimize,
                 "promote": _promote, "fuzz": _fuzz, "merge": _merge, "backends": _backends,

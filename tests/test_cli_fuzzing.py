@@ -258,6 +258,9 @@ def test_fuzz_passes_on_only_what_follows_the_double_dash(
     with pytest.raises(SystemExit) as stopped:
         main(["fuzz", "dh"])  # meant --target dh: not a corpus directory for libFuzzer
     assert stopped.value.code == 2 and "unrecognized arguments: dh" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["fuzz", "--target", "dh", "-runs=9"])
+    assert "-runs=9 (libFuzzer's flags go after --)" in capsys.readouterr().err
     passed: list[object] = []
 
     def run(*args: object) -> int:
