@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness.corpus import CORPUS, REGRESSIONS, ROOT
+from harness.corpus import CORPUS, REGRESSIONS, ROOT, SAVED_FINDING
 from harness.fuzzing import run_input
 from harness.report import render_text
 from harness.targets import BY_NAME, TARGETS, ForeignInput
@@ -25,9 +25,6 @@ from harness.targets import BY_NAME, TARGETS, ForeignInput
 # Absolute: libFuzzer runs in WORK.
 WORK = Path(os.environ.get("KXFUZZ_WORK", ROOT / ".kxfuzz")).resolve()
 ARTIFACTS = Path(os.environ.get("KXFUZZ_ARTIFACTS", ROOT / "artifacts")).resolve()
-# libFuzzer's names for what it saves (kind, then the SHA-1 of the input): not a replay
-# report beside one, nor a minimised copy (FILE.min) made in the same directory
-_SAVED = re.compile(r"(?:crash|timeout|oom|leak|slow-unit)-[0-9a-f]{40}")
 # progress lines, plain ("#N ... corp: C/.. exec/s: E") and -fork ("#N: ... corp: C exec/s E")
 _STATS = re.compile(r"#(\d+):?\s.*?corp: (\d+)(?:/\S+)?.*?exec/s:? (\d+)")
 _DONE = re.compile(r"stat::number_of_executed_units:\s+(\d+)")
@@ -57,7 +54,7 @@ class TargetResult:
 def _findings(directory: Path) -> set[Path]:
     if not directory.is_dir():
         return set()
-    return {p for p in directory.iterdir() if _SAVED.fullmatch(p.name)}
+    return {p for p in directory.iterdir() if SAVED_FINDING.fullmatch(p.name)}
 
 
 def classify(path: Path) -> str:

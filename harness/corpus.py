@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -25,6 +26,11 @@ def committed_inputs(directory: Path = CORPUS) -> list[Path]:
 
 def content_name(data: bytes) -> str:
     return hashlib.sha1(data).hexdigest()  # libFuzzer's naming, so duplicates coincide
+
+
+# What libFuzzer names an input it saves (its kind, then its content name): not a replay
+# report beside one, nor a copy minimised (FILE.min) in the same directory.
+SAVED_FINDING = re.compile(r"(?:crash|timeout|oom|leak|slow-unit)-[0-9a-f]{40}")
 
 
 def write_atomically(path: Path, data: bytes) -> None:

@@ -17,7 +17,7 @@ import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from harness.corpus import CORPUS
+from harness.corpus import CORPUS, SAVED_FINDING
 from harness.selftest.fuzz_planted import STARTED
 
 _STARTED = re.compile(rf"^{re.escape(STARTED)} (\d+\.\d+)$", re.MULTILINE)
@@ -26,7 +26,6 @@ _STARTED = re.compile(rf"^{re.escape(STARTED)} (\d+\.\d+)$", re.MULTILINE)
 _FINDING = re.compile(r"^(?:[\w.]+\.)?FindingError: ((\w+): .*)$", re.MULTILINE)
 _OTHER_EXCEPTION = re.compile(r"=== Uncaught Python exception: ===\n(.*)$", re.MULTILINE)
 _EXECUTIONS = re.compile(r"stat::number_of_executed_units:\s+(\d+)")
-_ARTIFACTS = ("crash-", "timeout-", "oom-", "leak-", "slow-unit-")
 # startup and the replay of the seed corpus come on top of the budget
 _GRACE_SECONDS = 300
 
@@ -111,7 +110,8 @@ def run_trial(plant: str, target: str, seed: int, *, seconds: int, runs: int | N
             except subprocess.TimeoutExpired:
                 returncode = -9
         ended = time.time()
-        artifacts = sorted(p.name for p in directory.iterdir() if p.name.startswith(_ARTIFACTS))
+        artifacts = sorted(p.name for p in directory.iterdir()
+                           if SAVED_FINDING.fullmatch(p.name))
         trial = read_log(plant, target, seed, log_path.read_text(errors="replace"), artifacts,
                          returncode, ended)
         if trial.found and artifacts:
