@@ -126,7 +126,7 @@ def _parser() -> argparse.ArgumentParser:
         "promote", help="add a saved input to corpus/regressions/",
         description="Add an input to corpus/regressions/, which make test replays and make fuzz"
         " starts from: once its bug is fixed (an input that still shows a finding would fail"
-        " make test and stop make fuzz as it loads its corpus).")
+        " make test and, with one job, stop make fuzz as it loads its corpus).")
     promote.add_argument("file", type=Path)
     promote.add_argument("--force", action="store_true",
                          help="add it even though it still shows a finding")

@@ -27,7 +27,7 @@ class HostRaised(Exception):
     the user's mistake, whatever its type (it is the ``__cause__``)."""
 
 
-def _first_line(error: BaseException) -> str:
+def _one_line(error: BaseException) -> str:
     """What went wrong, in one line: wasmtime lists the causes of a trap or an error last,
     numbered, under "Caused by:", after a backtrace."""
     lines = [line.strip() for line in str(error).strip().splitlines() if line.strip()]
@@ -58,7 +58,7 @@ def load_module(path: Path) -> wasmtime.Module:
     try:
         return wasmtime.Module(engine(), data)  # binary, or WAT text
     except wasmtime.WasmtimeError as exc:
-        raise GuestError(f"{path}: not a valid WebAssembly module: {_first_line(exc)}") from None
+        raise GuestError(f"{path}: not a valid WebAssembly module: {_one_line(exc)}") from None
 
 
 def _convert(text: str, valtype: wasmtime.ValType) -> Value:
@@ -98,9 +98,9 @@ class GuestInstance:
             self.instance = linker.instantiate(self.store, module)
         except wasmtime.Trap as exc:
             self._raise_host_exception()
-            raise GuestError(f"trap during instantiation: {_first_line(exc)}") from None
+            raise GuestError(f"trap during instantiation: {_one_line(exc)}") from None
         except wasmtime.WasmtimeError as exc:
-            raise GuestError(f"cannot instantiate: {_first_line(exc)}") from None
+            raise GuestError(f"cannot instantiate: {_one_line(exc)}") from None
         if uses_crypto:
             memory = self.instance.exports(self.store)["memory"]
             assert isinstance(memory, wasmtime.Memory)
@@ -122,7 +122,7 @@ class GuestInstance:
             raise
         except (wasmtime.Trap, wasmtime.WasmtimeError) as exc:
             self._raise_host_exception()  # a finding, not a trap
-            raise GuestError(f"trap: {_first_line(exc)}") from None
+            raise GuestError(f"trap: {_one_line(exc)}") from None
         if result is None:
             return []
         return list(result) if isinstance(result, list) else [result]
