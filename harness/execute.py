@@ -73,20 +73,23 @@ class Executor:
         names = [n for n, declared in self.capabilities.items() if declared & named] or list(
             self.capabilities)
         traces, crashes, groups = self._run_group(encoded, names)
-        if crashes:
-            before = {c.backends[0]: t for c in crashes if (t := self._before(program, c))}
-            excused = [k for c in crashes
-                       if (k := self._known_crash(program, traces, c, before))]
-            if len(excused) < len(crashes):
-                outcome = self._outcome(program, traces, crashes)
-            else:
-                # Every crash is a known library bug, and what each backend that raised did
-                # before it is above reproach: the others' traces are judged as usual.
-                outcome = self._judge(program, traces, groups)
-                outcome.known += excused
-            outcome.crashed = before
-            return outcome
-        return self._judge(program, traces, groups)
+        if not crashes:
+            return self._judge(program, traces, groups)
+        before = {c.backends[0]: t for c in crashes if (t := self._before(program, c))}
+        excused: list[Finding] = []  # known library bugs, after a run above reproach
+        unexcused: list[Finding] = []
+        for crash in crashes:
+            known_crash = self._known_crash(program, traces, crash, before)
+            (excused if known_crash else unexcused).append(known_crash or crash)
+        # The backends that did not raise are judged as usual, and the crashes that are
+        # findings join theirs in call order: the earliest problem leads (a host bug before
+        # a known library crash is what the input shows first).
+        outcome = self._judge(program, traces, groups) if traces else Outcome(program, {})
+        outcome.findings = sorted(outcome.findings + unexcused, key=lambda f: (
+            len(program.calls) if f.call is None else f.call))
+        outcome.known += excused
+        outcome.crashed = before
+        return outcome
 
     def _before(self, program: Program, crash: Finding) -> Trace | None:
         """What the backend that raised answered to the calls before, run on their own."""

@@ -267,6 +267,24 @@ def test_a_known_crash_is_reported_and_the_others_judged() -> None:
     assert list(outcome.traces) == ["pycryptodome"]  # still judged by every other oracle
 
 
+def test_a_host_bug_before_a_known_crash_leads_the_findings() -> None:
+    """A host bug every backend shows (a planted one), then cryptography's known crash: what
+    cryptography did before it is wrong, so the crash is no longer excused, and the host bug,
+    seen in the other backends' traces, comes first (``make selftest`` met this input)."""
+    from harness.selftest.plants import PLANTS
+
+    p = Kx("X448")
+    exported = p.call("keypair_export", OutRef(p.generate()), 0, p.out())
+    p.call("array_output_len", OutRef(exported), p.out())
+    p.import_secret(_curve_key_document("6f", 32), PKCS8)
+    with PLANTS["array-output-len-over-reports"].patch():
+        outcome = executor().run(p.build())
+    assert not outcome.known
+    assert [(f.oracle.value, f.function, f.backends) for f in outcome.findings] == [
+        ("model", "array_output_len", ("pycryptodome",)),
+        ("crash", "secretkey_import", ("cryptography",))]
+
+
 def _zero_x448_secret(pk: object, sk: object) -> bytes:  # a wrong shared secret
     return bytes(56)
 
