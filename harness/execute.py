@@ -79,13 +79,15 @@ class Executor:
         excused: list[Finding] = []  # known library bugs, after a run above reproach
         unexcused: list[Finding] = []
         for crash in crashes:
-            known_crash = self._known_crash(program, traces, crash, before)
+            known_crash, doubts = self._known_crash(program, traces, crash, before)
             (excused if known_crash else unexcused).append(known_crash or crash)
+            unexcused += doubts  # what the backend did wrong before it raised
         # The backends that did not raise are judged as usual, and the crashes that are
-        # findings join theirs in call order: the earliest problem leads (a host bug before
-        # a known library crash is what the input shows first).
+        # findings, with what their backends did wrong before, join theirs: one finding per
+        # problem, in call order, so the earliest problem leads (a host bug before a known
+        # library crash is what the input shows first).
         outcome = self._judge(program, traces, groups) if traces else Outcome(program, {})
-        outcome.findings = sorted(outcome.findings + unexcused, key=lambda f: (
+        outcome.findings = sorted(_merged(outcome.findings + unexcused), key=lambda f: (
             len(program.calls) if f.call is None else f.call))
         outcome.known += excused
         outcome.crashed = before
@@ -102,31 +104,34 @@ class Executor:
             return None
 
     def _known_crash(self, program: Program, traces: dict[str, Trace], crash: Finding,
-                     before: dict[str, Trace]) -> Finding | None:
-        """The crash, marked as the known divergence it is; None if it is none, or if what
-        the backend that raised did before it is open to doubt (excusing the crash must not
-        hide it: the crash stays a finding)."""
+                     before: dict[str, Trace]) -> tuple[Finding | None, list[Finding]]:
+        """The crash, marked as the known divergence it is, or None; and what makes the run
+        of the backend that raised open to doubt before it (then the crash is never excused:
+        excusing it must not hide that)."""
         name = crash.backends[0]
         own = before.get(name)
-        if own is None or crash.call is None or not self._judged_clean(
-                Program(program.segments, program.calls[: crash.call]), traces, name, own):
-            return None
+        if own is None or crash.call is None:
+            return None, []
+        doubts = self._doubts(Program(program.segments, program.calls[: crash.call]), traces,
+                              name, own)
+        if doubts:
+            return None, doubts
         seen = differential.crash_context(program, {**traces, name: own}, name, crash.call,
                                           {name: crash.detail}, self.revision)
         divergence = known(*seen)
-        return None if divergence is None else replace(crash, divergence=divergence.name)
+        return (None if divergence is None else replace(crash, divergence=divergence.name)), []
 
-    def _judged_clean(self, prefix: Program, traces: dict[str, Trace], name: str,
-                      own: Trace) -> bool:
-        """Whether backend ``name``'s run of ``prefix`` (``own``) is above reproach: it
-        answered each call another backend could compare as one of them did, but for known
-        divergences (:func:`harness.oracles.differential.answered_alike`), and the other
-        oracles pass it."""
-        if not differential.answered_alike(prefix, traces, name, own, self.capabilities,
-                                            self.revision):
-            return False
+    def _doubts(self, prefix: Program, traces: dict[str, Trace], name: str,
+                own: Trace) -> list[Finding]:
+        """What is wrong with backend ``name``'s run of ``prefix`` (``own``), as findings: its
+        first answer unlike another backend's to the very same call, but for known
+        divergences (:func:`harness.oracles.differential.unlike_answer`), and what the other
+        oracles find in it.  None: it is above reproach."""
+        unlike = differential.unlike_finding(prefix, traces, name, own, self.capabilities,
+                                             self.revision, f"before {name} raised")
         judged = self._judge(prefix, {name: own}, [frozenset({name})])
-        return not judged.findings
+        # its answer is the one in question, whatever a majority would blame
+        return [*([replace(unlike, backends=(name,))] if unlike else []), *judged.findings]
 
     def _run_group(self, encoded: EncodedProgram, names: list[str],
                    resume: Resume | None = None
@@ -214,6 +219,20 @@ class Executor:
         for finding in found:
             (outcome.known if finding.divergence else outcome.findings).append(finding)
         return outcome
+
+def _merged(findings: list[Finding]) -> list[Finding]:
+    """One finding per problem: findings alike but for their backends become one naming
+    them all (a host bug seen in the backends that ran and in what one did before it raised).
+    A crash stays one per backend."""
+    merged: dict[tuple[object, ...], Finding] = {}
+    for f in findings:
+        key = (f.oracle, f.call, f.function, f.detail, f.divergence) + (
+            f.backends if f.oracle is Oracle.CRASH else ())
+        seen = merged.get(key)
+        merged[key] = f if seen is None else replace(
+            seen, backends=tuple(sorted({*seen.backends, *f.backends})))
+    return list(merged.values())
+
 
 def _renamed(trace: Trace, backend: str) -> Trace:
     """The same trace, as another backend's."""

@@ -245,13 +245,6 @@ def crash_context(program: Program, traces: Mapping[str, Trace], leader: str, in
     return views, replace(context, crashed=crashed)
 
 
-def answered_alike(program: Program, traces: Mapping[str, Trace], name: str, own: Trace,
-                   capabilities: Capabilities, revision: Revision = Revision.JAN2022) -> bool:
-    """Whether backend ``name``'s run of ``program`` (``own``) answers each call as the other
-    ``traces`` that made the very same call did (:func:`unlike_answer` finds none)."""
-    return unlike_answer(program, traces, name, own, capabilities, revision) is None
-
-
 def unlike_answer(program: Program, traces: Mapping[str, Trace], name: str, own: Trace,
                   capabilities: Capabilities, revision: Revision = Revision.JAN2022
                   ) -> tuple[int, dict[str, CallResult]] | None:
@@ -516,10 +509,17 @@ def _unlike_after(program: Program, traces: Mapping[str, Trace], name: str,
     """A backend left out of the comparison, answering a later call unlike another run that
     made the very same call (:func:`unlike_answer`)."""
     others = {n: t for n, t in traces.items() if n != name}
-    unlike = unlike_answer(program, others, name, traces[name], capabilities, revision)
+    return unlike_finding(program, others, name, traces[name], capabilities, revision,
+                          f"made alike after {name} was left out")
+
+
+def unlike_finding(program: Program, traces: Mapping[str, Trace], name: str, own: Trace,
+                   capabilities: Capabilities, revision: Revision, why: str) -> Finding | None:
+    """:func:`unlike_answer` as a finding, its detail ending with ``why``."""
+    unlike = unlike_answer(program, traces, name, own, capabilities, revision)
     if unlike is None:
         return None
     index, results = unlike
     views = {n: _describe(r) for n, r in results.items()}
     return Finding(Oracle.DIFFERENTIAL, index, program.calls[index].function, _blame(views),
-                   f"{_difference(results)} (made alike after {name} was left out)")
+                   f"{_difference(results)} ({why})")
