@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from harness.abi import Revision
 from harness.divergences import known
-from harness.findings import Finding, Oracle
+from harness.findings import Finding, Oracle, merged
 from harness.handles import DEFAULT_HANDLE_LIMIT
 from harness.nameable import Names
 from harness.oracles import differential, invariants, model
@@ -87,7 +87,7 @@ class Executor:
         # problem, in call order, so the earliest problem leads (a host bug before a known
         # library crash is what the input shows first).
         outcome = self._judge(program, traces, groups) if traces else Outcome(program, {})
-        outcome.findings = sorted(_merged(outcome.findings + unexcused), key=lambda f: (
+        outcome.findings = sorted(merged(outcome.findings + unexcused), key=lambda f: (
             len(program.calls) if f.call is None else f.call))
         outcome.known += excused
         outcome.crashed = before
@@ -219,20 +219,6 @@ class Executor:
         for finding in found:
             (outcome.known if finding.divergence else outcome.findings).append(finding)
         return outcome
-
-def _merged(findings: list[Finding]) -> list[Finding]:
-    """One finding per problem: findings alike but for their backends become one naming
-    them all (a host bug seen in the backends that ran and in what one did before it raised).
-    A crash stays one per backend."""
-    merged: dict[tuple[object, ...], Finding] = {}
-    for f in findings:
-        key = (f.oracle, f.call, f.function, f.detail, f.divergence) + (
-            f.backends if f.oracle is Oracle.CRASH else ())
-        seen = merged.get(key)
-        merged[key] = f if seen is None else replace(
-            seen, backends=tuple(sorted({*seen.backends, *f.backends})))
-    return list(merged.values())
-
 
 def _renamed(trace: Trace, backend: str) -> Trace:
     """The same trace, as another backend's."""

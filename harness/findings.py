@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 class Oracle(enum.Enum):
@@ -45,3 +45,17 @@ class FindingError(RuntimeError):
     def __init__(self, finding: Finding) -> None:
         super().__init__(finding.signature())
         self.finding = finding
+
+
+def merged(findings: list[Finding]) -> list[Finding]:
+    """One finding per problem, in order of first appearance: findings alike but for their
+    backends become one naming them all.  A crash stays one per backend (each raised on its
+    own)."""
+    by_problem: dict[tuple[object, ...], Finding] = {}
+    for f in findings:
+        key = (f.oracle, f.call, f.function, f.detail, f.divergence) + (
+            f.backends if f.oracle is Oracle.CRASH else ())
+        seen = by_problem.get(key)
+        by_problem[key] = f if seen is None else replace(
+            seen, backends=tuple(sorted({*seen.backends, *f.backends})))
+    return list(by_problem.values())

@@ -106,15 +106,15 @@ def as_text(report: Replay, name: str = "input") -> str:
     about = f" on {report.algorithm}" if report.algorithm else ""
     lines = [f"{name}: target {report.target}{about}, {len(report.ops)} operation(s)"]
     lines += [f"  op {i}: {op}" for i, op in enumerate(report.ops)]
-    rows = [["#", "call", *report.backends]] if report.calls else []
     if not report.calls:
         lines.append("no calls: nothing to run for this target")
-    for call in report.calls:
-        rows.append([str(call.index), f"{call.function}({', '.join(call.args)})",
-                     *(call.backends[b].cell() for b in report.backends)])
-    widths = [min(max(len(r[i]) for r in rows), 70) for i in range(len(rows[0]) if rows else 0)]
-    for row in rows:
-        lines.append("  ".join(c[:70].ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+    else:
+        rows = [["#", "call", *report.backends]] + [
+            [str(call.index), f"{call.function}({', '.join(call.args)})",
+             *(call.backends[b].cell() for b in report.backends)] for call in report.calls]
+        widths = [min(max(len(r[i]) for r in rows), 70) for i in range(len(rows[0]))]
+        lines += ["  ".join(c[:70].ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+                  for row in rows]
     if report.findings:
         lines += ["", "FINDINGS:"] + [f"  {f['signature']}" for f in report.findings]
     else:

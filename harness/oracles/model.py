@@ -37,7 +37,7 @@ from harness.abi import (
     decode_key_encoding,
     decode_keypair_encoding,
 )
-from harness.findings import Finding, Oracle
+from harness.findings import Finding, Oracle, merged
 from harness.handles import DEFAULT_HANDLE_LIMIT
 from harness.oracles.facts import FACTS, AlgorithmFacts, Form
 from harness.oracles.memory_image import SIZE
@@ -614,17 +614,11 @@ def check(program: Program, traces: dict[str, Trace], *, revision: Revision = Re
           handle_limit: int = DEFAULT_HANDLE_LIMIT,
           capabilities: Mapping[str, frozenset[str]] | None = None) -> list[Finding]:
     """One finding per distinct problem, naming every backend that shows it."""
-    by_problem: dict[tuple[int | None, str], list[str]] = {}
-    findings: dict[tuple[int | None, str], Finding] = {}
+    found = []
     for trace in traces.values():
         declared = capabilities[trace.backend] if capabilities else frozenset(FACTS)
-        found = check_trace(program, trace, revision=revision, handle_limit=handle_limit,
-                            algorithms=declared)
-        if found is not None:
-            key = (found.call, found.detail)
-            by_problem.setdefault(key, []).append(trace.backend)
-            findings[key] = found
-    return [
-        Finding(f.oracle, f.call, f.function, tuple(sorted(by_problem[k])), f.detail)
-        for k, f in findings.items()
-    ]
+        finding = check_trace(program, trace, revision=revision, handle_limit=handle_limit,
+                              algorithms=declared)
+        if finding is not None:
+            found.append(finding)
+    return merged(found)
