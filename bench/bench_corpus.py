@@ -8,7 +8,9 @@ actually runs (many operations per input, every algorithm, inputs that split the
 Each input is replayed through the fuzz callback's own path (decode, run, every oracle).  Its
 "direct" cost is the time of the very library calls it made (every call the host made on a
 backend's algorithm object, with the same arguments, recorded in a run of each backend on its
-own), called straight.  For the inputs whose library work is all X25519, the table gives the
+own), called straight; but for the set-up's calls (a key pair generated on every backend) when
+the callback continued the state the set-up left, made once per process.  For the inputs
+whose library work is all X25519, the table gives the
 ratio target / direct over the whole corpus (sum of the times) and its median over inputs:
 for all of them, then apart for those where every library call did its X25519 operation and
 those where a library refused its input.  Every such input has a refused import among its
@@ -33,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from harness.corpus import CORPUS, committed_inputs
 from harness.errors import CryptoError
 from harness.execute import Executor
-from harness.fuzzing import BACKENDS, FUZZ_HANDLE_LIMIT, test_one_input
+from harness.fuzzing import BACKENDS, FUZZ_HANDLE_LIMIT, run_input, test_one_input
 from harness.targets import TARGETS, decode
 from impls.recording import LibraryCall, recording
 
@@ -45,6 +47,14 @@ def _replay(calls: list[LibraryCall]) -> None:
             method(*args)
         except CryptoError:
             pass  # refusing is the library's work too
+
+
+def _without(calls: list[LibraryCall], done: list[LibraryCall]) -> list[LibraryCall]:
+    """``calls`` but for one equal call for each of ``done``."""
+    left = list(calls)
+    for call in done:
+        left.remove(call)
+    return left
 
 
 def _timed(action: Callable[[], object]) -> float:
@@ -70,13 +80,21 @@ def main() -> None:
         total = 0.0
         x25519: list[tuple[float, float, bool]] = []  # measured, direct, a library refused
         files = committed_inputs(CORPUS / target.name)
+        set_ups: dict[int, list[LibraryCall]] = {}
         for path in files:
             data = path.read_bytes()
+            decoded = decode(data)
             log.clear()
-            program = decode(data).program
-            if program.calls:
-                recorder.run(program)
+            if decoded.program.calls:
+                recorder.run(decoded.program)
             calls = list(log)
+            outcome = run_input(data)
+            if outcome is not None and outcome.continued and decoded.set_up is not None:
+                if id(decoded.set_up) not in set_ups:  # the same object for every input
+                    log.clear()
+                    recorder.run(decoded.set_up)
+                    set_ups[id(decoded.set_up)] = list(log)
+                calls = _without(calls, set_ups[id(decoded.set_up)])
             # each side's best of several runs in a row, as bench_targets.py times its rounds
             measured = min(_timed(functools.partial(callback, data)) for _ in range(args.rounds))
             direct = min(_timed(functools.partial(_replay, calls)) for _ in range(args.rounds))

@@ -15,6 +15,10 @@ from typing import Protocol
 class Entropy(Protocol):
     def draw(self, n: int) -> bytes: ...
 
+    def copy(self) -> Entropy:
+        """A stream that goes on from here independently (a continued run's)."""
+        ...
+
 
 class SeededEntropy:
     """A SHAKE256 stream keyed by the seed: draw i is SHAKE256(seed || i)[:n]."""
@@ -27,6 +31,11 @@ class SeededEntropy:
         block = _shake(self.seed, self._counter, n)
         self._counter += 1
         return block
+
+    def copy(self) -> SeededEntropy:
+        stream = SeededEntropy.__new__(SeededEntropy)
+        stream.seed, stream._counter = self.seed, self._counter
+        return stream
 
 
 # Every run starts its stream afresh from the same seed, so the same few draws recur in every
@@ -41,3 +50,6 @@ class SystemEntropy:
 
     def draw(self, n: int) -> bytes:
         return os.urandom(n)
+
+    def copy(self) -> SystemEntropy:
+        return self

@@ -4,13 +4,15 @@ In as few guest runs as the backends allow: a backend whose algorithms the progr
 name is left out (harness.nameable); the others share one lockstep run while they answer
 alike, and those that depart from it are continued from the call where they did, those that
 answered it alike together, in another (harness.lockstep).  Traces that one run served are
-identical, and are judged once.
+identical, and are judged once.  A program that starts with a set-up shared by many (a fuzz
+target's) continues the state that set-up left, made once (harness.setup_state).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from harness.abi import Revision
 from harness.divergences import known
@@ -19,7 +21,8 @@ from harness.handles import DEFAULT_HANDLE_LIMIT
 from harness.nameable import Names
 from harness.oracles import differential, invariants, model
 from harness.program import EncodedProgram, Program, encode_program
-from harness.runner import ProgramRunner, Resume, Trace
+from harness.runner import CallResult, ProgramRunner, Resume, Trace
+from harness.setup_state import SetUpState, made
 from impls import load_all
 from impls.base import Backend
 
@@ -32,6 +35,7 @@ class Outcome:
     known: list[Finding] = field(default_factory=list)  # matched a known divergence
     # a backend that raised: its answers to the calls before, run again on their own
     crashed: dict[str, Trace] = field(default_factory=dict)
+    continued: bool = False  # the run continued the state its set-up left (made once)
 
 
 Group = frozenset[str]  # backends whose traces are identical (one run served them all)
@@ -63,18 +67,30 @@ class Executor:
         self._names = Names(frozenset().union(*self.capabilities.values()))
         # one lockstep runner per group of backends that has needed one (made when first used)
         self._locksteps: dict[tuple[str, ...], ProgramRunner] = {}
+        # what each set-up left on each group of backends, None where it cannot be continued;
+        # by the set-up's identity (it is kept alive here)
+        self._set_ups: dict[tuple[int, tuple[str, ...]], tuple[Program, _SetUp | None]] = {}
 
-    def run(self, program: Program) -> Outcome:
+    def run(self, program: Program, set_up: Program | None = None) -> Outcome:
         """Run ``program`` on every backend that declares an algorithm it can name (the
         capability table: a backend whose algorithms the program cannot name has nothing to
-        compare; see harness.nameable), or on every backend if none does, and judge it."""
+        compare; see harness.nameable), or on every backend if none does, and judge it.
+
+        ``set_up``: calls ``program`` starts with, shared by many programs (pass the same
+        object each time); its state is made once, and ``program`` continues it where it can."""
         encoded = encode_program(program)
         named = self._names.nameable(program, encoded.image, encoded.span)
         names = [n for n, declared in self.capabilities.items() if declared & named] or list(
             self.capabilities)
-        traces, crashes, groups = self._run_group(encoded, names)
+        done = self._set_up(set_up, tuple(names)) if set_up is not None else None
+        if done is not None and not done.state.fits(encoded):
+            done = None
+        traces, crashes, groups = self._run_group(encoded, names,
+                                                  done.state.resume if done else None)
         if not crashes:
-            return self._judge(program, traces, groups)
+            outcome = self._judge(program, traces, groups, done)
+            outcome.continued = done is not None
+            return outcome
         before = {c.backends[0]: t for c in crashes if (t := self._before(program, c))}
         excused: list[Finding] = []  # known library bugs, after a run above reproach
         unexcused: list[Finding] = []
@@ -86,11 +102,12 @@ class Executor:
         # findings, with what their backends did wrong before, join theirs: one finding per
         # problem, in call order, so the earliest problem leads (a host bug before a known
         # library crash is what the input shows first).
-        outcome = self._judge(program, traces, groups) if traces else Outcome(program, {})
+        outcome = self._judge(program, traces, groups, done) if traces else Outcome(program, {})
         outcome.findings = sorted(merged(outcome.findings + unexcused), key=lambda f: (
             len(program.calls) if f.call is None else f.call))
         outcome.known += excused
         outcome.crashed = before
+        outcome.continued = done is not None
         return outcome
 
     def _before(self, program: Program, crash: Finding) -> Trace | None:
@@ -132,6 +149,38 @@ class Executor:
         judged = self._judge(prefix, {name: own}, [frozenset({name})])
         # its answer is the one in question, whatever a majority would blame
         return [*([replace(unlike, backends=(name,))] if unlike else []), *judged.findings]
+
+    def _set_up(self, set_up: Program, names: tuple[str, ...]) -> _SetUp | None:
+        """What ``set_up`` leaves on these backends, if it is above reproach: every backend
+        answered alike, every call succeeded, and no oracle finds anything in it.  Made once
+        (a lockstep run serves them all, so continuing it needs lockstep runs)."""
+        key = (id(set_up), names)
+        if key not in self._set_ups:
+            self._set_ups[key] = (set_up, self._make_set_up(set_up, names))
+        return self._set_ups[key][1]
+
+    def _make_set_up(self, set_up: Program, names: tuple[str, ...]) -> _SetUp | None:
+        if not self.use_lockstep:
+            return None
+        backends = [r.backend for r in self.runners if r.backend.name in names]
+        made_ = made(backends, set_up, revision=self.revision, seed=self.seed,
+                     handle_limit=self.handle_limit)
+        if made_ is None:
+            return None
+        state, trace = made_
+        outcome = self._judge(set_up, {n: _renamed(trace, n) for n in names}, [frozenset(names)])
+        memory = invariants.judged(set_up, trace)
+        if outcome.findings or outcome.known or memory is None:
+            return None
+        models = {}
+        for name in names:  # each backend's model knows the algorithms it declares
+            judged = model.judged(set_up, trace, revision=self.revision,
+                                  handle_limit=self.handle_limit,
+                                  algorithms=self.capabilities[name])
+            if judged is None:
+                return None
+            models[name] = judged
+        return _SetUp(state, trace.results, models, dict.fromkeys(names, memory))
 
     def _run_group(self, encoded: EncodedProgram, names: list[str],
                    resume: Resume | None = None
@@ -195,9 +244,11 @@ class Executor:
             reached_backend = runner.host.backend_used
         return traces, crashes, [frozenset({n}) for n in traces]
 
-    def _judge(self, program: Program, traces: dict[str, Trace], groups: list[Group]
-               ) -> Outcome:
-        """``groups``: a partition of the traces' backends into groups of identical traces."""
+    def _judge(self, program: Program, traces: dict[str, Trace], groups: list[Group],
+               set_up: _SetUp | None = None) -> Outcome:
+        """``groups``: a partition of the traces' backends into groups of identical traces;
+        ``set_up``: what the set-up ``program`` starts with left (a trace whose first results
+        are the set-up's is judged from there)."""
         same = len(groups) == 1 or differential.identical(traces)
         if same:
             groups = [frozenset(traces)]
@@ -206,9 +257,13 @@ class Executor:
         # Identical traces get identical verdicts: judge one of each group and name them all.
         judges = {min(group): group for group in groups}
         judged = {n: traces[n] for n in judges}
+        after = [] if set_up is None else [n for n, t in judged.items() if n in set_up.models
+                                            and t.results[: len(set_up.results)] == set_up.results]
         state = model.check(program, judged, revision=self.revision,
-                            handle_limit=self.handle_limit, capabilities=self.capabilities)
-        state += invariants.check(program, judged)
+                            handle_limit=self.handle_limit, capabilities=self.capabilities,
+                            after={n: set_up.models[n] for n in after} if set_up else None)
+        state += invariants.check(program, judged, {n: set_up.invariants[n] for n in after}
+                                  if set_up else None)
         state = [replace(f, backends=tuple(sorted(
             {b for n in f.backends for b in judges.get(n, (n,))}))) for f in state]
         return self._outcome(program, traces, found + state)
@@ -219,6 +274,16 @@ class Executor:
         for finding in found:
             (outcome.known if finding.divergence else outcome.findings).append(finding)
         return outcome
+
+class _SetUp(NamedTuple):
+    """A set-up's state (harness.setup_state), and what judging it left: its trace's
+    results, each oracle's state after it for each backend."""
+
+    state: SetUpState
+    results: tuple[CallResult, ...]
+    models: dict[str, model.Judged]
+    invariants: dict[str, invariants.Judged]
+
 
 def _renamed(trace: Trace, backend: str) -> Trace:
     """The same trace, as another backend's."""

@@ -28,7 +28,7 @@ def run_input(data: bytes) -> Outcome | None:
     decoded = decode(data)
     if not decoded.program.calls:
         return None
-    return executor().run(decoded.program)
+    return executor().run(decoded.program, decoded.set_up)
 
 
 def test_one_input(target: str) -> Callable[[bytes], None]:

@@ -8,6 +8,7 @@ cost nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from harness.abi import Errno, HandleKind
@@ -32,6 +33,14 @@ class HandleTables:
 
     def live(self) -> dict[int, Any]:
         return dict(self._live)
+
+    def copy(self, fresh: Callable[[Any], Any]) -> HandleTables:
+        """Independent tables in the same state: ``fresh`` copies an object that changes."""
+        tables = HandleTables.__new__(HandleTables)
+        tables.limit = self.limit
+        tables._live = {handle: fresh(obj) for handle, obj in self._live.items()}
+        tables._next = self._next.copy()
+        return tables
 
     def insert(self, kind: HandleKind, *objects: Any) -> tuple[int, ...]:
         """Register objects of one kind atomically: all get handles, or none does."""

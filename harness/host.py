@@ -10,7 +10,7 @@ library is behind :attr:`backend`.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple, NoReturn
 
 from harness.abi import AlgorithmType, Errno, HandleKind, KeyEncoding, KeypairEncoding, Revision
@@ -56,6 +56,12 @@ class KeyPair(NamedTuple):
 class ArrayOutput:
     data: bytes
     position: int = field(default=0)
+
+
+def _fresh(obj: object) -> object:
+    """A handle's object as a copy of the host can hold it: keys never change, and an
+    array_output's position does."""
+    return replace(obj) if isinstance(obj, ArrayOutput) else obj
 
 
 def _unsupported_feature(what: str) -> CryptoError:
@@ -112,10 +118,11 @@ class Host:
 
     def adopt(self, other: Host, calls: list[tuple[str, int]],
               writes: list[tuple[int, bytes]]) -> None:
-        """Continue where ``other`` (a host of the same backend) stands: its handles and
-        entropy stream, with ``calls`` and ``writes`` as the logs of the run so far."""
-        self.entropy = other.entropy
-        self.handles = other.handles
+        """Continue where ``other`` (a host of the same backend) stands: copies of its handles
+        and entropy stream (``other`` stays as it is), with ``calls`` and ``writes`` as the
+        logs of the run so far."""
+        self.entropy = other.entropy.copy()
+        self.handles = other.handles.copy(_fresh)
         self.backend_contacts = other.backend_contacts
         self.calls = list(calls)
         self.memory.writes = list(writes)

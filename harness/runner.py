@@ -45,10 +45,12 @@ class Trace(NamedTuple):
 
 class Resume(NamedTuple):
     """How a run continues hosts that departed from a lockstep at call ``call``: they had
-    answered every call before like the leader, and that one in their own way."""
+    answered every call before like the leader, and that one in their own way.  Or, with no
+    ``errno``, hosts that answered every call before ``call`` (a program's set-up, run once
+    for every program that starts with it: see harness.setup)."""
 
     call: int
-    errno: int  # their answer to it
+    errno: int | None  # their answer to it (the guest is given it again), or None
     hosts: tuple[Host, ...]  # in their state after it, in the order of the runner's backends
     calls: list[tuple[str, int]]  # the call log up to it, included
     writes: list[Write]  # every write a run of their own would have made until then
@@ -109,6 +111,11 @@ class ProgramRunner:
         return self.host.backend
 
     @property
+    def results(self) -> bytes:
+        """The guest's result records of the last run."""
+        return self._results
+
+    @property
     def in_step(self) -> bool:
         """After a run: whether every follower that stayed answered every call exactly like
         the leader."""
@@ -133,8 +140,9 @@ class ProgramRunner:
         return continued
 
     def run(self, program: Program | EncodedProgram, resume: Resume | None = None) -> Trace:
-        """Run ``program`` from a clean state, or continue departed hosts (``resume``, from
-        :meth:`departures` of another runner, whose backends these are, in order)."""
+        """Run ``program`` from a clean state, or continue hosts (``resume``: from
+        :meth:`departures` of another runner, or a set-up's state, whose backends these are,
+        in order; the hosts it holds are copied, never changed)."""
         encoded = program if isinstance(program, EncodedProgram) else encode_program(program)
         program = encoded.program
         if resume is None:
@@ -177,11 +185,10 @@ class ProgramRunner:
             self.lockstep.reset()
 
     def _adopt(self, resume: Resume) -> None:
-        hosts = [self.host, *self.followers]
         assert self.lockstep is not None
-        assert [h.backend.name for h in hosts] == [h.backend.name for h in resume.hosts]
         self.lockstep.reset()
-        for mine, theirs in zip(hosts, resume.hosts, strict=True):
+        for mine, theirs in zip(self.lockstep.hosts, resume.hosts, strict=True):
+            assert mine.backend is theirs.backend
             mine.adopt(theirs, resume.calls, resume.writes)
         self.lockstep.followers_used = True  # the next run from scratch must reset them
         self.lockstep.replay = resume.errno

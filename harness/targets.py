@@ -72,6 +72,19 @@ class Target:
     def _prepared(self) -> dict[tuple[bytes, ...], ProgramGen]:
         return {}
 
+    def set_up(self, names: tuple[bytes, ...]) -> Program | None:
+        """The set-up's calls and data, as one program every input starts with (the same
+        object each time, for :meth:`harness.execute.Executor.run`)."""
+        if not self.setup:
+            return None
+        if names not in self._set_ups:
+            self._set_ups[names] = self.prepared(names).build()
+        return self._set_ups[names]
+
+    @functools.cached_property
+    def _set_ups(self) -> dict[tuple[bytes, ...], Program]:
+        return {}
+
 
 _ALL_OPS = frozenset(OPS_BY_NAME)
 _KEY_OPS = frozenset({
@@ -114,6 +127,7 @@ class Decoded:
     ops: tuple[Op, ...]
     program: Program
     algorithm: bytes | None = None  # a focused target's algorithm
+    set_up: Program | None = None  # the calls ``program`` starts with, shared by many inputs
 
 
 def decode(data: bytes) -> Decoded:
@@ -143,7 +157,7 @@ def decode(data: bytes) -> Decoded:
         except Exhausted:
             break
     algorithm = names[0] if target.focused else None
-    return Decoded(target, tuple(ops), gen.build(), algorithm)
+    return Decoded(target, tuple(ops), gen.build(), algorithm, target.set_up(names))
 
 
 def encode(target: str, ops: Sequence[tuple[str, dict[str, int | bytes]]],

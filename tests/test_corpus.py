@@ -49,12 +49,14 @@ def plain() -> tuple[Executor, Executor]:
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.name[:12]}")
 def test_shortcuts_change_nothing(path: Path, plain: tuple[Executor, Executor]) -> None:
-    """Lockstep runs and shared backend-free runs give what separate full runs give."""
+    """Lockstep runs, shared backend-free runs and runs continuing a target's set-up give
+    what separate full runs give."""
     try:
-        program = decode(path.read_bytes()).program
+        decoded = decode(path.read_bytes())
     except ForeignInput:
         return
-    fast = executor().run(program)
+    program = decoded.program
+    fast = executor().run(program, decoded.set_up)
     for other in plain:
         full = other.run(program)
         assert fast.traces == full.traces

@@ -11,7 +11,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from harness.abi import FUNCTIONS, Errno, Function, OutBufferParam, ResultType
 from harness.findings import Finding, Oracle
@@ -97,11 +99,35 @@ def _problem(call: Call, result: CallResult, results: tuple[CallResult, ...],
     return None
 
 
-def check_trace(program: Program, trace: Trace) -> Finding | None:
-    live: set[int] = set()
+class Judged(NamedTuple):
+    """The handles live after the first ``calls`` calls of a trace, in which this oracle found
+    nothing (a fuzz target's set-up, judged once for every input that starts with it)."""
+
+    calls: int
+    live: frozenset[int]
+
+
+def check_trace(program: Program, trace: Trace, after: Judged | None = None) -> Finding | None:
+    """What breaks an invariant first in ``trace``; ``after``: its first calls' state."""
+    return _walk(program, trace, after)[0]
+
+
+def judged(program: Program, trace: Trace) -> Judged | None:
+    """The state after the whole of ``trace``, or None when this oracle finds something."""
+    finding, live = _walk(program, trace, None)
+    return Judged(len(trace.results), frozenset(live)) if finding is None else None
+
+
+def _walk(program: Program, trace: Trace, after: Judged | None
+          ) -> tuple[Finding | None, set[int]]:
+    live = set() if after is None else set(after.live)
     image: bytes | bytearray = trace.initial  # copied on its first write
     results = trace.results
-    for index, (call, result) in enumerate(zip(program.calls, results, strict=True)):
+    start = 0 if after is None else after.calls
+    for result in results[:start]:
+        image = applied(image, result.writes)  # what the judged calls wrote
+    for index in range(start, len(results)):
+        call, result = program.calls[index], results[index]
         # A failure that wrote nothing has nothing to check (the commonest call).
         if result.errno != _SUCCESS and result.errno in _DEFINED and not result.writes:
             continue
@@ -109,13 +135,18 @@ def check_trace(program: Program, trace: Trace) -> Finding | None:
             image = applied(image, result.writes)  # the out-values are read back from it
         problem = _problem(call, result, results, image, live)
         if problem is not None:
-            return Finding(Oracle.INVARIANTS, index, call.function, (trace.backend,), problem)
+            return Finding(Oracle.INVARIANTS, index, call.function, (trace.backend,),
+                           problem), live
     if image != trace.memory:
         first = next(i for i, (a, b) in enumerate(zip(image, trace.memory, strict=True)) if a != b)
         return Finding(Oracle.INVARIANTS, None, None, (trace.backend,),
-                       f"guest memory changed at {first:#x} outside any logged write")
-    return None
+                       f"guest memory changed at {first:#x} outside any logged write"), live
+    return None, live
 
 
-def check(program: Program, traces: dict[str, Trace]) -> list[Finding]:
-    return [f for trace in traces.values() if (f := check_trace(program, trace)) is not None]
+def check(program: Program, traces: dict[str, Trace],
+          after: Mapping[str, Judged] | None = None) -> list[Finding]:
+    """``after``: the state the first calls of a backend's trace left, where they were
+    judged already."""
+    return [f for trace in traces.values() if (f := check_trace(
+        program, trace, after.get(trace.backend) if after else None)) is not None]

@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from harness.abi import (
@@ -162,6 +162,19 @@ class SpecModel:
     def fresh_id(self) -> int:
         self.ids += 1
         return self.ids
+
+    def continued(self, image: bytes) -> SpecModel:
+        """An independent model in this state, over another program's ``image`` (one that
+        starts with the same calls and data: a fuzz target's set-up)."""
+        model = SpecModel.__new__(SpecModel)  # a shallow copy, without copy.copy's dispatch
+        model.__dict__.update(self.__dict__)
+        model.image = image
+        # of the live objects, only an array_output changes once made (what was pulled)
+        model.live = {h: replace(o) if o.kind is HandleKind.ARRAY_OUTPUT else o
+                      for h, o in self.live.items()}
+        model.closed, model.written = dict(self.closed), list(self.written)
+        model.contents, model.ciphertexts = dict(self.contents), dict(self.ciphertexts)
+        return model
 
     def __post_init__(self) -> None:
         self.plans = _PLANS[self.revision]
@@ -591,34 +604,61 @@ def _may_be_drained(obj: Obj) -> bool:
     return not (obj.document == "der" and _der_header_cut(obj.head))
 
 
+class Judged(NamedTuple):
+    """The model after the first ``calls`` calls of a trace, in which it found nothing (a
+    fuzz target's set-up, judged once for every input that starts with it)."""
+
+    calls: int
+    model: SpecModel
+
+
 def check_trace(program: Program, trace: Trace, *, revision: Revision,
-                handle_limit: int, algorithms: frozenset[str] = frozenset(FACTS)
-                ) -> Finding | None:
+                handle_limit: int, algorithms: frozenset[str] = frozenset(FACTS),
+                after: Judged | None = None) -> Finding | None:
+    """What contradicts the model first in ``trace``; ``after``: its first calls' state."""
+    return _walk(program, trace, revision, handle_limit, algorithms, after)[0]
+
+
+def judged(program: Program, trace: Trace, *, revision: Revision, handle_limit: int,
+           algorithms: frozenset[str] = frozenset(FACTS)) -> Judged | None:
+    """The model after the whole of ``trace``, or None when it finds something in it."""
+    finding, model = _walk(program, trace, revision, handle_limit, algorithms, None)
+    return Judged(len(trace.results), model) if finding is None else None
+
+
+def _walk(program: Program, trace: Trace, revision: Revision, handle_limit: int,
+          algorithms: frozenset[str], after: Judged | None) -> tuple[Finding | None, SpecModel]:
     if not algorithms <= _KNOWN:
         raise ValueError(f"the spec model has no facts about {sorted(algorithms - _KNOWN)}")
-    model = SpecModel(revision, handle_limit, algorithms, image=trace.initial)
+    model = SpecModel(revision, handle_limit, algorithms, image=trace.initial) if (
+        after is None) else after.model.continued(trace.initial)
     results = trace.results
-    for index, (call, result) in enumerate(zip(program.calls, results, strict=True)):
+    start = 0 if after is None else after.calls
+    for index in range(start, len(results)):
+        call, result = program.calls[index], results[index]
         args = [
             (results[a.call].outs[a.index] or 0) if isinstance(a, OutRef) else a
             for a in call.args
         ]
         problem = model.step(FUNCTIONS[call.function], args, result)
         if problem is not None:
-            return Finding(Oracle.MODEL, index, call.function, (trace.backend,), problem)
+            return Finding(Oracle.MODEL, index, call.function, (trace.backend,), problem), model
         model.written += result.writes
-    return None
+    return None, model
 
 
 def check(program: Program, traces: dict[str, Trace], *, revision: Revision = Revision.JAN2022,
           handle_limit: int = DEFAULT_HANDLE_LIMIT,
-          capabilities: Mapping[str, frozenset[str]] | None = None) -> list[Finding]:
-    """One finding per distinct problem, naming every backend that shows it."""
+          capabilities: Mapping[str, frozenset[str]] | None = None,
+          after: Mapping[str, Judged] | None = None) -> list[Finding]:
+    """One finding per distinct problem, naming every backend that shows it.  ``after``: the
+    state the first calls of a backend's trace left, where they were judged already."""
     found = []
     for trace in traces.values():
         declared = capabilities[trace.backend] if capabilities else frozenset(FACTS)
         finding = check_trace(program, trace, revision=revision, handle_limit=handle_limit,
-                              algorithms=declared)
+                              algorithms=declared,
+                              after=after.get(trace.backend) if after else None)
         if finding is not None:
             found.append(finding)
     return merged(found)
