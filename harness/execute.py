@@ -85,11 +85,11 @@ class Executor:
         done = self._set_up(set_up, tuple(names)) if set_up is not None else None
         if done is not None and not done.state.fits(encoded):
             done = None
-        traces, crashes, groups = self._run_group(encoded, names,
-                                                  done.state.resume if done else None)
+        traces, crashes, groups, resumed = self._run_group(encoded, names,
+                                                           done.state.resume if done else None)
         if not crashes:
             outcome = self._judge(program, traces, groups, done)
-            outcome.continued = done is not None
+            outcome.continued = done is not None and resumed
             return outcome
         before = {c.backends[0]: t for c in crashes if (t := self._before(program, c))}
         excused: list[Finding] = []  # known library bugs, after a run above reproach
@@ -107,7 +107,7 @@ class Executor:
             len(program.calls) if f.call is None else f.call))
         outcome.known += excused
         outcome.crashed = before
-        outcome.continued = done is not None
+        outcome.continued = done is not None and resumed and not before  # ran from the start
         return outcome
 
     def _before(self, program: Program, crash: Finding) -> Trace | None:
@@ -159,6 +159,11 @@ class Executor:
             self._set_ups[key] = (set_up, self._make_set_up(set_up, names))
         return self._set_ups[key][1]
 
+    def forget_set_ups(self) -> None:
+        """Make every set-up's state again when next needed: after the code it ran changed
+        (a planted bug applied or removed, a test's monkeypatch)."""
+        self._set_ups.clear()
+
     def _make_set_up(self, set_up: Program, names: tuple[str, ...]) -> _SetUp | None:
         if not self.use_lockstep:
             return None
@@ -184,32 +189,35 @@ class Executor:
 
     def _run_group(self, encoded: EncodedProgram, names: list[str],
                    resume: Resume | None = None
-                   ) -> tuple[dict[str, Trace], list[Finding], list[Group]]:
+                   ) -> tuple[dict[str, Trace], list[Finding], list[Group], bool]:
         """Every named backend's trace, in as few guest runs as they allow: one lockstep run
         while they agree; those that depart from it (a different answer) are continued from
         there, those that answered alike together, in another (``resume``).  Returns the
-        traces, any crashes, and the groups of backends whose traces are identical."""
+        traces, any crashes, the groups of backends whose traces are identical, and whether
+        no backend ran again from the start (after an exception, every one does)."""
         if resume is None and (len(names) < 2 or not self.use_lockstep):
-            return self._independently(encoded, names)
+            return *self._independently(encoded, names), True
         runner = self._lockstep(names)
         try:
             leader = runner.run(encoded, resume)
             departures = runner.departures()
         except Exception:
-            return self._independently(encoded, names)  # where the crash is attributed
+            return *self._independently(encoded, names), False  # attributes the crash
         if not runner.in_step:
-            return self._independently(encoded, names)  # a follower raised: attribute it
+            return *self._independently(encoded, names), False  # a follower raised
         departed = {n for group, _ in departures for n in group}
         stayed = [n for n in names if n not in departed]
         traces = {n: _renamed(leader, n) for n in stayed}
         groups = [frozenset(stayed)]
         found: list[Finding] = []
+        resumed = True
         for group, continued in departures:  # every group, even after one crashed
-            own, crashes, more = self._run_group(encoded, group, continued)
+            own, crashes, more, went_on = self._run_group(encoded, group, continued)
             traces.update(own)
             groups += more
             found += crashes
-        return traces, found, groups
+            resumed = resumed and went_on
+        return traces, found, groups, resumed
 
     def _lockstep(self, names: list[str]) -> ProgramRunner:
         """The runner serving these backends in lockstep (see harness.lockstep), the first

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
+from harness.fuzzing import executor
 from harness.runner import ProgramRunner
 from impls import BACKEND_NAMES, load_backend
 
@@ -16,6 +19,18 @@ def shared_runner(name: str) -> ProgramRunner:
     if name not in _RUNNERS:
         _RUNNERS[name] = ProgramRunner(load_backend(name))
     return _RUNNERS[name]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_set_ups(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test that patches code makes the shared executor's set-up states again, before and
+    after: made under other code, they would be stale."""
+    patching = "monkeypatch" in request.fixturenames
+    if patching:
+        executor().forget_set_ups()
+    yield
+    if patching:
+        executor().forget_set_ups()
 
 
 @pytest.fixture(params=X25519_BACKENDS)

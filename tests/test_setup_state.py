@@ -9,12 +9,14 @@ import pytest
 
 from harness.execute import Executor, Outcome
 from harness.findings import Oracle
-from harness.fuzzing import BACKENDS, FUZZ_HANDLE_LIMIT
+from harness.fuzzing import BACKENDS, FUZZ_HANDLE_LIMIT, executor, run_input
 from harness.host import Host
 from harness.program import Call, OutRef, Program, Segment, encode_program
+from harness.selftest.plants import PLANTS
 from harness.targets import decode, encode
 from impls.base import invalid_key
 from impls.recording import LibraryCall, recording
+from tests.test_divergences import _CURVE_KEY_CRASH
 
 Ops = list[tuple[str, dict[str, int | bytes]]]
 PULL: Ops = [("array_output_pull", {"output": 0, "size": 32})]
@@ -139,3 +141,29 @@ def test_a_reference_to_a_set_up_out_value_reads_what_it_wrote() -> None:
     assert not outcome.findings
     assert {t.results[-1].errno for t in outcome.traces.values()} == {0}
     _same(outcome, _full(program))
+
+
+def test_a_run_that_fell_back_to_the_start_did_not_continue() -> None:
+    """A known crash breaks the lockstep: every backend runs again from its first call, set-up
+    included (the corpus benchmark then counts the set-up's library calls)."""
+    log: list[LibraryCall] = []
+    executor = Executor([recording(b, log) for b in BACKENDS], handle_limit=FUZZ_HANDLE_LIMIT)
+    warm = decode(encode("dh", [("publickey_verify", {"pk": 0})], "P256-SHA256"))
+    assert executor.run(warm.program, warm.set_up).continued
+    crashing = decode(encode("dh", [_CURVE_KEY_CRASH], "P256-SHA256"))
+    log.clear()
+    outcome = executor.run(crashing.program, crashing.set_up)
+    assert [f.oracle for f in outcome.known] == [Oracle.CRASH] and not outcome.findings
+    assert any(c.operation == "generate" for c in log)
+    assert not outcome.continued
+
+
+def test_applying_or_removing_a_plant_forgets_the_set_up_states() -> None:
+    data = encode("dh", DH, "X25519")
+    run_input(data)
+    assert executor()._set_ups
+    with PLANTS["bounds-off-by-one"].patch():
+        assert not executor()._set_ups  # made under the code before
+        run_input(data)
+        assert executor()._set_ups
+    assert not executor()._set_ups  # made under the plant

@@ -23,8 +23,10 @@ Plants must stay memory-safe: libsodium must never see a wrongly sized buffer.
 
 from __future__ import annotations
 
+import contextlib
 import enum
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from unittest import mock
@@ -81,9 +83,30 @@ def plant(name: str, layer: Layer, oracle: Oracle, targets: tuple[str, ...],
             raise ValueError(f"plant {name!r} registered twice")
         if not patch.__doc__:
             raise ValueError(f"plant {name!r} needs a docstring saying what the bug is")
-        PLANTS[name] = Plant(name, layer, oracle, targets, witness, patch)
+        PLANTS[name] = Plant(name, layer, oracle, targets, witness, _forgetting(patch))
         return patch
     return register
+
+
+def _forgetting(patch: Callable[[], Patch]) -> Callable[[], Patch]:
+    """``patch``, making the shared executor forget the set-up states it keeps when the plant
+    is applied and when it is removed: made under other code, they would be stale."""
+    @functools.wraps(patch)
+    def applied() -> Patch:
+        return _forgetting_around(patch())
+    return applied
+
+
+@contextlib.contextmanager
+def _forgetting_around(inner: Patch) -> Iterator[object]:
+    from harness.fuzzing import executor  # imported when applied: after instrumentation
+
+    executor().forget_set_ups()
+    try:
+        with inner as value:
+            yield value
+    finally:
+        executor().forget_set_ups()
 
 
 # Field values of the witnesses (see harness.ops).
