@@ -92,7 +92,7 @@ def main() -> None:
             if outcome is not None and outcome.continued and decoded.set_up is not None:
                 if id(decoded.set_up) not in set_ups:  # the same object for every input
                     log.clear()
-                    recorder.run(decoded.set_up)
+                    recorder.run(decoded.set_up.program)
                     set_ups[id(decoded.set_up)] = list(log)
                 calls = _without(calls, set_ups[id(decoded.set_up)])
             # each side's best of several runs in a row, as bench_targets.py times its rounds

@@ -69,16 +69,17 @@ class Executor:
         self._locksteps: dict[tuple[str, ...], ProgramRunner] = {}
         # what each set-up left on each group of backends, None where it cannot be continued;
         # by the set-up's identity (it is kept alive here)
-        self._set_ups: dict[tuple[int, tuple[str, ...]], tuple[Program, _SetUp | None]] = {}
+        self._set_ups: dict[tuple[int, tuple[str, ...]],
+                            tuple[EncodedProgram, _SetUp | None]] = {}
 
-    def run(self, program: Program, set_up: Program | None = None) -> Outcome:
+    def run(self, program: Program, set_up: EncodedProgram | None = None) -> Outcome:
         """Run ``program`` on every backend that declares an algorithm it can name (the
         capability table: a backend whose algorithms the program cannot name has nothing to
         compare; see harness.nameable), or on every backend if none does, and judge it.
 
         ``set_up``: calls ``program`` starts with, shared by many programs (pass the same
         object each time); its state is made once, and ``program`` continues it where it can."""
-        encoded = encode_program(program)
+        encoded = encode_program(program, set_up)
         named = self._names.nameable(program, encoded.image, encoded.span)
         names = [n for n, declared in self.capabilities.items() if declared & named] or list(
             self.capabilities)
@@ -150,7 +151,7 @@ class Executor:
         # its answer is the one in question, whatever a majority would blame
         return [*([replace(unlike, backends=(name,))] if unlike else []), *judged.findings]
 
-    def _set_up(self, set_up: Program, names: tuple[str, ...]) -> _SetUp | None:
+    def _set_up(self, set_up: EncodedProgram, names: tuple[str, ...]) -> _SetUp | None:
         """What ``set_up`` leaves on these backends, if it is above reproach: every backend
         answered alike, every call succeeded, and no oracle finds anything in it.  Made once
         (a lockstep run serves them all, so continuing it needs lockstep runs)."""
@@ -164,7 +165,7 @@ class Executor:
         (a planted bug applied or removed, a test's monkeypatch)."""
         self._set_ups.clear()
 
-    def _make_set_up(self, set_up: Program, names: tuple[str, ...]) -> _SetUp | None:
+    def _make_set_up(self, set_up: EncodedProgram, names: tuple[str, ...]) -> _SetUp | None:
         if not self.use_lockstep:
             return None
         backends = [r.backend for r in self.runners if r.backend.name in names]
@@ -173,13 +174,14 @@ class Executor:
         if made_ is None:
             return None
         state, trace = made_
-        outcome = self._judge(set_up, {n: _renamed(trace, n) for n in names}, [frozenset(names)])
-        memory = invariants.judged(set_up, trace)
+        outcome = self._judge(set_up.program, {n: _renamed(trace, n) for n in names},
+                              [frozenset(names)])
+        memory = invariants.judged(set_up.program, trace)
         if outcome.findings or outcome.known or memory is None:
             return None
         models = {}
         for name in names:  # each backend's model knows the algorithms it declares
-            judged = model.judged(set_up, trace, revision=self.revision,
+            judged = model.judged(set_up.program, trace, revision=self.revision,
                                   handle_limit=self.handle_limit,
                                   algorithms=self.capabilities[name])
             if judged is None:

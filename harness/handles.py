@@ -20,6 +20,7 @@ _COUNTER_MASK = (1 << _COUNTER_BITS) - 1
 
 
 _FIRST = dict.fromkeys(HandleKind, 1)
+_ARRAY_OUTPUT = int(HandleKind.ARRAY_OUTPUT)
 
 
 class HandleTables:
@@ -34,11 +35,15 @@ class HandleTables:
     def live(self) -> dict[int, Any]:
         return dict(self._live)
 
-    def copy(self, fresh: Callable[[Any], Any]) -> HandleTables:
-        """Independent tables in the same state: ``fresh`` copies an object that changes."""
+    def copy(self, copy_output: Callable[[Any], Any]) -> HandleTables:
+        """Independent tables in the same state.  Of the objects, only an array_output changes
+        once made: ``copy_output`` copies one."""
         tables = HandleTables.__new__(HandleTables)
         tables.limit = self.limit
-        tables._live = {handle: fresh(obj) for handle, obj in self._live.items()}
+        tables._live = live = self._live.copy()
+        for handle, obj in live.items():
+            if handle >> _COUNTER_BITS == _ARRAY_OUTPUT:
+                live[handle] = copy_output(obj)
         tables._next = self._next.copy()
         return tables
 

@@ -58,12 +58,6 @@ class ArrayOutput:
     position: int = field(default=0)
 
 
-def _fresh(obj: object) -> object:
-    """A handle's object as a copy of the host can hold it: keys never change, and an
-    array_output's position does."""
-    return replace(obj) if isinstance(obj, ArrayOutput) else obj
-
-
 def _unsupported_feature(what: str) -> CryptoError:
     return CryptoError(Errno.UNSUPPORTED_FEATURE, f"{what}: managed keys are not supported")
 
@@ -122,7 +116,7 @@ class Host:
         and entropy stream (``other`` stays as it is), with ``calls`` and ``writes`` as the
         logs of the run so far."""
         self.entropy = other.entropy.copy()
-        self.handles = other.handles.copy(_fresh)
+        self.handles = other.handles.copy(replace)
         self.backend_contacts = other.backend_contacts
         self.calls = list(calls)
         self.memory.writes = list(writes)

@@ -57,12 +57,14 @@ _IMMEDIATE = [_SLOT.pack(layout.TAG_IMMEDIATE, 0, v) for v in range(256)]  # the
 assert _RECORD_HEADER.size + MAX_ARITY * _SLOT.size == layout.CALL_SIZE
 
 
-def encode_calls(program: Program) -> bytes:
-    """The call records for the guest's ``program`` memory."""
+def encode_calls(program: Program, start: int = 0) -> bytes:
+    """The call records for the guest's ``program`` memory, from call ``start`` on."""
     if len(program.calls) > layout.MAX_CALLS:
         raise ProgramError(f"{len(program.calls)} calls; at most {layout.MAX_CALLS}")
     parts: list[bytes] = []
-    for index, call in enumerate(program.calls):
+    calls = program.calls
+    for index in range(start, len(calls)):
+        call = calls[index]
         fn = FUNCTIONS.get(call.function)
         if fn is None:
             raise ProgramError(f"call {index}: unknown function {call.function!r}")
@@ -101,9 +103,17 @@ class EncodedProgram:
     span: tuple[int, int]  # the addresses the segments cover: [low, high)
 
 
-def encode_program(program: Program) -> EncodedProgram:
-    """Encode once; every backend's run (and every oracle) shares the result."""
-    return EncodedProgram(program, encode_calls(program), *_image(program.segments))
+def encode_program(program: Program, prefix: EncodedProgram | None = None) -> EncodedProgram:
+    """Encode once; every backend's run (and every oracle) shares the result.  ``prefix``: an
+    encoded program ``program`` may start with (a fuzz target's set-up): if its calls are the
+    first ones, their records are reused."""
+    records = None
+    if prefix is not None:
+        first = len(prefix.program.calls)
+        if program.calls[:first] == prefix.program.calls:
+            records = prefix.records + encode_calls(program, first)
+    return EncodedProgram(program, encode_calls(program) if records is None else records,
+                          *_image(program.segments))
 
 
 def _image(segments: tuple[Segment, ...]) -> tuple[bytes, tuple[int, int]]:

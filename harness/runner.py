@@ -55,6 +55,7 @@ class Resume(NamedTuple):
     calls: list[tuple[str, int]]  # the call log up to it, included
     writes: list[Write]  # every write a run of their own would have made until then
     results: bytes  # the guest's result records of the calls before it
+    parsed: tuple[CallResult, ...] = ()  # the first of those calls' results, if known already
 
 
 _RESULT = struct.Struct(f"<iI{MAX_RESULTS}Q")
@@ -164,10 +165,13 @@ class ProgramRunner:
                                                 count * layout.RESULT_SIZE)
         writes = self.host.memory.writes
         ends = [mark for _, mark in self.host.calls[1:]] + [len(writes)] if count else []
-        results = []
-        start = 0
-        for call, end, (errno, mask, *values) in zip(program.calls, ends,
-                                                      _RESULT.iter_unpack(raw), strict=True):
+        known = () if resume is None else resume.parsed  # a set-up's: parsed once
+        first = len(known)
+        results = list(known)
+        start = ends[first - 1] if first else 0
+        for call, end, (errno, mask, *values) in zip(
+                program.calls[first:], ends[first:],
+                _RESULT.iter_unpack(raw[first * layout.RESULT_SIZE:]), strict=True):
             n_outs = _N_OUTS[call.function]
             outs = tuple(values[:n_outs]) if mask == _ALL_READ[n_outs] else tuple(
                 values[j] if mask >> j & 1 else None for j in range(n_outs))

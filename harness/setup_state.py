@@ -21,7 +21,7 @@ from typing import NamedTuple
 from harness.abi import Revision
 from harness.lockstep import RecordingMemory
 from harness.memory import RawMemory
-from harness.program import Call, EncodedProgram, Program, encode_program
+from harness.program import Call, EncodedProgram
 from harness.runner import ProgramRunner, Resume, Trace
 from impls.base import Backend
 
@@ -57,8 +57,8 @@ class _ReadLog:
         self.raw.write(ptr, data)
 
 
-def made(backends: Sequence[Backend], set_up: Program, *, revision: Revision, seed: bytes,
-         handle_limit: int) -> tuple[SetUpState, Trace] | None:
+def made(backends: Sequence[Backend], set_up: EncodedProgram, *, revision: Revision,
+         seed: bytes, handle_limit: int) -> tuple[SetUpState, Trace] | None:
     """``set_up`` run once on ``backends`` in lockstep: the state it leaves, and the trace
     every backend had (for the caller to judge); None when the backends did not all answer
     alike, a call failed or anything raised."""
@@ -68,16 +68,15 @@ def made(backends: Sequence[Backend], set_up: Program, *, revision: Revision, se
     runner.host.bind(log)
     for follower in runner.followers:
         follower.bind(RecordingMemory(log))
-    encoded = encode_program(set_up)
     try:
-        trace = runner.run(encoded)
+        trace = runner.run(set_up)
     except Exception:  # reported when a program runs it from its start
         return None
     if not runner.in_step or runner.departures() or any(r.errno for r in trace.results):
         return None
     regions = [*log.reads, *((address, len(data)) for address, data in runner.host.memory.writes)]
-    seen = tuple(sorted({(a, encoded.image[a : a + n]) for a, n in regions}))
+    seen = tuple(sorted({(a, set_up.image[a : a + n]) for a, n in regions}))
     hosts = (runner.host, *runner.followers)  # never run again: continued through copies
-    resume = Resume(len(set_up.calls), None, hosts, list(runner.host.calls),
-                    list(runner.host.memory.writes), runner.results)
-    return SetUpState(set_up.calls, seen, resume), trace
+    resume = Resume(len(trace.results), None, hosts, list(runner.host.calls),
+                    list(runner.host.memory.writes), runner.results, trace.results)
+    return SetUpState(set_up.program.calls, seen, resume), trace

@@ -21,7 +21,7 @@ from harness.ops import (
     read_op,
     write_op,
 )
-from harness.program import Program
+from harness.program import EncodedProgram, Program, encode_program
 from impls import load_all
 from impls.base import Mechanism
 
@@ -72,17 +72,17 @@ class Target:
     def _prepared(self) -> dict[tuple[bytes, ...], ProgramGen]:
         return {}
 
-    def set_up(self, names: tuple[bytes, ...]) -> Program | None:
-        """The set-up's calls and data, as one program every input starts with (the same
-        object each time, for :meth:`harness.execute.Executor.run`)."""
+    def set_up(self, names: tuple[bytes, ...]) -> EncodedProgram | None:
+        """The set-up's calls and data, as one program every input starts with, encoded (the
+        same object each time, for :meth:`harness.execute.Executor.run`)."""
         if not self.setup:
             return None
         if names not in self._set_ups:
-            self._set_ups[names] = self.prepared(names).build()
+            self._set_ups[names] = encode_program(self.prepared(names).build())
         return self._set_ups[names]
 
     @functools.cached_property
-    def _set_ups(self) -> dict[tuple[bytes, ...], Program]:
+    def _set_ups(self) -> dict[tuple[bytes, ...], EncodedProgram]:
         return {}
 
 
@@ -127,7 +127,7 @@ class Decoded:
     ops: tuple[Op, ...]
     program: Program
     algorithm: bytes | None = None  # a focused target's algorithm
-    set_up: Program | None = None  # the calls ``program`` starts with, shared by many inputs
+    set_up: EncodedProgram | None = None  # what ``program`` starts with, shared by many inputs
 
 
 def decode(data: bytes) -> Decoded:

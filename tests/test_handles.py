@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
@@ -9,6 +11,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from harness.abi import Errno, HandleKind
 from harness.errors import CryptoError
 from harness.handles import HandleTables
+from harness.host import ArrayOutput
 
 LIMIT = 6
 kinds = st.sampled_from(list(HandleKind))
@@ -81,3 +84,18 @@ def test_counter_exhaustion_is_too_many_handles() -> None:
     with pytest.raises(CryptoError) as info:
         tables.insert(HandleKind.OPTIONS, object())
     assert info.value.errno is Errno.TOO_MANY_HANDLES
+
+
+def test_a_copy_shares_nothing_that_changes() -> None:
+    tables = HandleTables(4)
+    key = object()
+    (output,) = tables.insert(HandleKind.ARRAY_OUTPUT, ArrayOutput(b"abc"))
+    (pk,) = tables.insert(HandleKind.PUBLICKEY, key)
+    copy = tables.copy(replace)
+    copy.get(HandleKind.ARRAY_OUTPUT, output).position = 2
+    copy.close(HandleKind.PUBLICKEY, pk)
+    assert copy.insert(HandleKind.PUBLICKEY, key) == (pk + 1,)
+    assert tables.get(HandleKind.ARRAY_OUTPUT, output).position == 0
+    assert tables.get(HandleKind.PUBLICKEY, pk) is key
+    assert copy.get(HandleKind.PUBLICKEY, pk + 1) is key  # keys never change: shared
+    assert tables.insert(HandleKind.PUBLICKEY, key) == (pk + 1,)

@@ -61,7 +61,7 @@ def test_an_input_over_the_memory_the_set_up_reads_runs_from_its_start() -> None
     decoded = decode(encode("dh", DH, "X25519"))
     set_up = decoded.set_up
     assert set_up is not None
-    name = next(s for s in set_up.segments if s.data == b"X25519")
+    name = next(s for s in set_up.program.segments if s.data == b"X25519")
     # a later segment that puts another name where the set-up's generate reads its own
     program = Program((*decoded.program.segments, Segment(name.address, b"X448\0\0")),
                       decoded.program.calls)
