@@ -187,8 +187,14 @@ def _minimize(args: argparse.Namespace) -> int:
         target = args.file.with_name(f"{args.file.name}.min.{n}")
         n += 1
     _writable(target)
+
+    def shrunk(runs: int, size: int) -> None:  # libFuzzer's minimizers report each step too
+        print(f"kxfuzz: minimize: {size} bytes after {runs} runs", file=sys.stderr, flush=True)
+
+    print(f"kxfuzz: minimize: {args.file}: {len(data)} bytes; shrinking while it shows the"
+          " same finding", file=sys.stderr, flush=True)
     try:
-        smaller = minimize(data)
+        smaller = minimize(data, progress=shrunk)
     except ValueError as exc:
         raise UserError(f"{args.file}: {exc}") from None
     write_atomically(target, smaller)

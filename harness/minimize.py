@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from harness.fuzzing import run_input
 
 Key = tuple[str, str | None, tuple[str, ...]]
@@ -19,8 +21,10 @@ def finding_key(data: bytes) -> Key | None:
     return (first.oracle.value, first.function, first.backends)
 
 
-def minimize(data: bytes, *, max_runs: int = 5000) -> bytes:
-    """The smallest input found that keeps the finding's key (the magic byte stays)."""
+def minimize(data: bytes, *, max_runs: int = 5000,
+             progress: Callable[[int, int], None] | None = None) -> bytes:
+    """The smallest input found that keeps the finding's key (the magic byte stays).
+    ``progress(runs, size)`` is told of every smaller input kept."""
     key = finding_key(data)
     if key is None:
         raise ValueError("the input shows no finding: nothing to keep while shrinking")
@@ -35,6 +39,8 @@ def minimize(data: bytes, *, max_runs: int = 5000) -> bytes:
             runs += 1
             if finding_key(magic + candidate) == key:
                 body, shrunk = candidate, True
+                if progress is not None:
+                    progress(runs, 1 + len(body))
             else:
                 start += chunk
         if not shrunk:

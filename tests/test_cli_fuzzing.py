@@ -109,6 +109,11 @@ def test_minimize_keeps_the_finding_and_never_overwrites(
     assert main(["minimize", str(path)]) == 0
     first = path.with_name(path.name + ".min")
     assert len(first.read_bytes()) < len(path.read_bytes())
+    steps = capsys.readouterr().err.splitlines()  # progress: each smaller input kept
+    assert steps[0].endswith(f"{len(path.read_bytes())} bytes; shrinking while it shows the"
+                             " same finding")
+    assert steps[-1].startswith(f"kxfuzz: minimize: {len(first.read_bytes())} bytes after ")
+    assert len(steps) > 2
     assert main(["replay", str(first)]) == EXIT_FINDING
     capsys.readouterr()
     assert main(["minimize", str(path)]) == 0
