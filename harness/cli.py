@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
@@ -72,8 +73,11 @@ def _writable(path: Path) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UserError(f"{path.parent}: cannot create: {exc.strerror}") from None
-    if not os.access(path.parent, os.W_OK):
-        raise UserError(f"{path.parent}: cannot write there")
+    try:  # a real file, not os.access: that says yes to root wherever writing fails anyway
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".tmp-"):
+            pass
+    except OSError as exc:
+        raise UserError(f"{path.parent}: cannot write there: {exc.strerror}") from None
     return path
 
 

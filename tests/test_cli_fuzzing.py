@@ -241,6 +241,9 @@ def test_a_place_that_cannot_be_written_gets_a_one_line_error(
     assert "is a directory" in capsys.readouterr().err
     assert main(["selftest", "--json", str(blocker / "results.json")]) == EXIT_ERROR
     assert f"{blocker}: cannot create" in capsys.readouterr().err
+    # a directory no one can add a file to, root included (os.access says root can)
+    assert main(["selftest", "--json", "/proc/kxfuzz-results.json"]) == EXIT_ERROR
+    assert capsys.readouterr().err.startswith("kxfuzz: error: /proc: cannot write there: ")
 
 
 def test_a_closed_pipe_ends_the_output_quietly() -> None:
