@@ -21,7 +21,7 @@ from harness.handles import DEFAULT_HANDLE_LIMIT
 from harness.nameable import Names
 from harness.oracles import differential, invariants, model
 from harness.program import EncodedProgram, Program, encode_program
-from harness.runner import CallResult, ProgramRunner, Resume, Trace
+from harness.runner import ProgramRunner, Resume, Trace
 from harness.setup_state import SetUpState, made
 from impls import load_all
 from impls.base import Backend
@@ -174,10 +174,12 @@ class Executor:
         if made_ is None:
             return None
         state, trace = made_
-        outcome = self._judge(set_up.program, {n: _renamed(trace, n) for n in names},
-                              [frozenset(names)])
+        # judged as any run is, keeping each oracle's state: none may find anything, not even
+        # a known divergence
         memory = invariants.judged(set_up.program, trace)
-        if outcome.findings or outcome.known or memory is None:
+        if memory is None or differential.check(
+                set_up.program, {n: _renamed(trace, n) for n in names}, self.capabilities,
+                same=True, revision=self.revision):
             return None
         models = {}
         for name in names:  # each backend's model knows the algorithms it declares
@@ -187,7 +189,7 @@ class Executor:
             if judged is None:
                 return None
             models[name] = judged
-        return _SetUp(state, trace.results, models, dict.fromkeys(names, memory))
+        return _SetUp(state, models, memory)
 
     def _run_group(self, encoded: EncodedProgram, names: list[str],
                    resume: Resume | None = None
@@ -267,12 +269,13 @@ class Executor:
         # Identical traces get identical verdicts: judge one of each group and name them all.
         judges = {min(group): group for group in groups}
         judged = {n: traces[n] for n in judges}
+        done = () if set_up is None else set_up.state.resume.parsed  # the set-up's results
         after = [] if set_up is None else [n for n, t in judged.items() if n in set_up.models
-                                            and t.results[: len(set_up.results)] == set_up.results]
+                                            and t.results[: len(done)] == done]
         state = model.check(program, judged, revision=self.revision,
                             handle_limit=self.handle_limit, capabilities=self.capabilities,
                             after={n: set_up.models[n] for n in after} if set_up else None)
-        state += invariants.check(program, judged, {n: set_up.invariants[n] for n in after}
+        state += invariants.check(program, judged, dict.fromkeys(after, set_up.memory)
                                   if set_up else None)
         state = [replace(f, backends=tuple(sorted(
             {b for n in f.backends for b in judges.get(n, (n,))}))) for f in state]
@@ -286,13 +289,12 @@ class Executor:
         return outcome
 
 class _SetUp(NamedTuple):
-    """A set-up's state (harness.setup_state), and what judging it left: its trace's
-    results, each oracle's state after it for each backend."""
+    """A set-up's state (harness.setup_state), and what judging it left: the model's state
+    for each backend (each knows its own algorithms), the invariants oracle's."""
 
     state: SetUpState
-    results: tuple[CallResult, ...]
     models: dict[str, model.Judged]
-    invariants: dict[str, invariants.Judged]
+    memory: invariants.Judged
 
 
 def _renamed(trace: Trace, backend: str) -> Trace:
